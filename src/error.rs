@@ -1,0 +1,18 @@
+//! The crate-wide error type: one variant per pipeline stage.
+
+/// Any error tkstep can report. Each stage has its own error type; this gathers them.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Finding the project root, base directory or environment failed.
+    #[error(transparent)]
+    Env(#[from] crate::env::EnvError),
+    /// Jsonnet evaluation failed.
+    #[error(transparent)]
+    Eval(#[from] crate::eval::EvalError),
+    /// The evaluated output could not be turned into Kubernetes manifests.
+    #[error(transparent)]
+    Manifest(#[from] crate::manifest::ManifestError),
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
