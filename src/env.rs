@@ -103,3 +103,19 @@ impl Environment {
         todo!()
     }
 }
+
+/// Pick one inline environment (STUB).
+pub fn select_inline<T>(
+    candidates: Vec<(T, Environment)>,
+    name: Option<&str>,
+    path_display: &str,
+) -> Result<(T, Environment), EnvError> {
+    todo!()
+}
+
+impl EnvError {
+    /// Static and inline at once (STUB).
+    pub fn static_and_inline() -> Self {
+        todo!()
+    }
+}

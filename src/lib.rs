@@ -18,6 +18,9 @@ pub mod env;
 pub mod error;
 pub mod eval;
 pub mod manifest;
+pub mod render;
 pub mod yaml;
 
 pub use error::{Error, Result};
+pub use eval::Overlay;
+pub use render::{OpenOptions, Renderer};

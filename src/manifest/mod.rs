@@ -40,3 +40,15 @@ pub fn process(data: &Value, env: &Environment) -> Result<Vec<Manifest>, Manifes
 pub fn to_yaml_stream(manifests: &[Manifest]) -> String {
     todo!()
 }
+
+impl Manifest {
+    /// `kind` (STUB).
+    pub fn kind(&self) -> &str {
+        todo!()
+    }
+}
+
+/// Pretty JSON array of the manifests (STUB).
+pub fn to_json_array(manifests: &[Manifest]) -> String {
+    todo!()
+}
