@@ -17,6 +17,7 @@
 pub mod env;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod manifest;
 pub mod render;
 pub mod yaml;

@@ -52,3 +52,10 @@ impl Manifest {
 pub fn to_json_array(manifests: &[Manifest]) -> String {
     todo!()
 }
+
+impl Manifest {
+    /// `tk export` file name (STUB).
+    pub fn export_file_name(&self) -> String {
+        todo!()
+    }
+}
