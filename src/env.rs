@@ -82,7 +82,11 @@ pub struct Spec {
     /// Kubernetes namespace objects default to.
     pub namespace: String,
     /// Whether to inject the `tanka.dev/environment` label.
-    #[serde(rename = "injectLabels", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "injectLabels",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inject_labels: Option<bool>,
     /// Everything else, kept as parsed (serialized back in Tanka's field order by the implementation).
     #[serde(flatten)]

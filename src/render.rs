@@ -10,10 +10,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::Result;
 use crate::env::{EnvError, Environment, ProjectPaths};
 use crate::eval::{EvalOptions, Evaluator, Overlay, PathSegment};
 use crate::manifest::{self, Manifest};
-use crate::Result;
 
 /// Tanka's maximum Jsonnet stack depth (go-jsonnet's default).
 pub const MAX_STACK: usize = 500;

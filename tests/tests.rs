@@ -1,4 +1,4 @@
-mod yaml_parity;
 mod env_discovery;
-mod manifest_process;
 mod eval_core;
+mod manifest_process;
+mod yaml_parity;

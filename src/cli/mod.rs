@@ -15,7 +15,9 @@ pub const EXIT_ERROR: u8 = 1;
 /// Render Tanka environments step by step through a staged change and show what each step does.
 #[derive(Debug, Parser)]
 #[command(name = "tkstep", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices")]
+#[command(
+    after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -18,7 +18,9 @@ pub enum Format {
 
 /// Print an environment's Kubernetes manifests exactly as `tk show` would.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices\n  tkstep render testdata/project/environments/inline --name inline-prod --format json")]
+#[command(
+    after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices\n  tkstep render testdata/project/environments/inline --name inline-prod --format json"
+)]
 pub struct RenderArgs {
     /// The environment: its directory, its main.jsonnet, or a path inside it.
     pub env: PathBuf,
