@@ -19,6 +19,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod manifest;
+pub mod overlay;
 pub mod plan;
 pub mod render;
 pub mod yaml;
