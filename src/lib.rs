@@ -19,6 +19,8 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod manifest;
+pub mod overlay;
+pub mod plan;
 pub mod render;
 pub mod yaml;
 

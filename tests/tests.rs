@@ -1,4 +1,5 @@
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
+mod plan_overlay;
 mod yaml_parity;

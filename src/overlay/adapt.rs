@@ -1,0 +1,583 @@
+//! Adapting a plan to an environment instead of pasting the procedure's snippets blindly.
+//!
+//! [`adapt`] walks the plan step by step, asking an [`EnvProbe`] about the environment, and
+//! returns an [`AdaptedPlan`] whose steps are safe to apply to it. Every adaptation is recorded
+//! as an [`Adaptation`] (a sentence on the step) for overlay headers and `tkstep plan <ENV>`.
+//!
+//! The rules look at what a step's change *does*, not at step ids, so they also apply to plan
+//! files:
+//! - **Replica overrides** are kept only for objects the environment renders at that point (the
+//!   environment is rendered with the cumulative overlay so far plus the step's other changes).
+//!   Overriding an absent or `null` field fails to evaluate (`null + object`), e.g. the
+//!   overrides-exporter when it is disabled, or the ruler when `ruler_enabled` is false.
+//! - **Ruler remote evaluation**: a step turning `ruler_remote_evaluation_enabled` off has
+//!   nothing to do when remote evaluation is not in use ([`Params::ruler_remote_evaluation`], or
+//!   the environment's `_config`); the step is kept, marked as a no-op.
+//! - **Read-write mode** refuses `autoscaling_querier_enabled`, `ruler_remote_evaluation_enabled`
+//!   and `overrides_exporter_enabled`: the step switching `deployment_mode` to `read-write` sets
+//!   each one to `false` when the environment (or an earlier step) has it on.
+//! - **Zone-awareness**: noted as already satisfied when the environment has both multi-zone
+//!   flags on; otherwise warnings about the single-zone StatefulSets it replaces and zone
+//!   replica totals left at 0.
+//! - Notes: the read scaling chosen, an alertmanager that read-write mode drops, the k8s import
+//!   used when none was found, an environment already past microservices mode.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::jsonnet;
+use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan, PlanError, ReadScaling, State, Step};
+
+/// `_config` keys Mimir's read-write mode asserts to be false.
+pub const READ_WRITE_FORBIDDEN: &[&str] = &[
+    "autoscaling_querier_enabled",
+    "ruler_remote_evaluation_enabled",
+    "overrides_exporter_enabled",
+];
+
+/// An environment state to look at: the cumulative [`State`] being considered at some step, and
+/// its overlay Jsonnet (exactly what an overlay file would hold, without the header).
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    /// Id of the step being adapted.
+    pub step: &'a str,
+    /// The candidate state.
+    pub state: &'a State,
+    /// The state's overlay Jsonnet ([`jsonnet::body`]), to apply on top of the environment.
+    pub jsonnet: &'a str,
+}
+
+/// What [`adapt`] needs to know about an environment. Implemented over the real renderer by the
+/// CLI; tests use fakes.
+pub trait EnvProbe {
+    /// Whether the environment, with `candidate.jsonnet` applied on top, renders an object of
+    /// `kind` (e.g. `Deployment`) named `name`.
+    fn renders(&mut self, candidate: &Candidate<'_>, kind: &str, name: &str)
+    -> crate::Result<bool>;
+
+    /// The environment's own `_config.<key>` (no overlay); `None` when the key does not exist.
+    fn config(&mut self, key: &str) -> crate::Result<Option<Value>>;
+
+    /// The Kubernetes library import the environment already uses (e.g.
+    /// `ksonnet-util/kausal.libsonnet`), if one is found. See [`super::detect_k8s_import`].
+    fn k8s_import(&mut self) -> crate::Result<Option<String>>;
+}
+
+/// How an adaptation affects the step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdaptationKind {
+    /// The step's Jsonnet differs from the plan as written.
+    Changed,
+    /// Information; the step is unchanged.
+    Note,
+    /// The operator must act or decide; the step is unchanged.
+    Warning,
+}
+
+/// One adaptation of one step, as a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adaptation {
+    /// Id of the step.
+    pub step: String,
+    /// What kind of adaptation.
+    pub kind: AdaptationKind,
+    /// The sentence.
+    pub message: String,
+}
+
+/// Where the k8s library import came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportSource {
+    /// [`Params::k8s_import`].
+    Parameter,
+    /// Found in the environment.
+    Environment,
+    /// [`DEFAULT_K8S_IMPORT`]: nothing given or found.
+    Default,
+}
+
+/// A plan adapted to one environment (or taken as written, see [`AdaptedPlan::as_written`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdaptedPlan {
+    /// The adapted plan: same steps, ids and order; changes adjusted.
+    pub plan: Plan,
+    /// The parameters, with `ruler_remote_evaluation` and `k8s_import` resolved.
+    pub params: Params,
+    /// Where [`Params::k8s_import`] came from.
+    pub import_source: ImportSource,
+    /// Every adaptation, in step order.
+    pub adaptations: Vec<Adaptation>,
+}
+
+impl AdaptedPlan {
+    /// The plan as written, without looking at an environment (no adaptations; the k8s import
+    /// from `params` or the default).
+    pub fn as_written(plan: Plan, params: &Params) -> Self {
+        let mut params = params.clone();
+        let import_source = if params.k8s_import.is_some() {
+            ImportSource::Parameter
+        } else {
+            params.k8s_import = Some(DEFAULT_K8S_IMPORT.to_string());
+            ImportSource::Default
+        };
+        Self {
+            plan,
+            params,
+            import_source,
+            adaptations: Vec::new(),
+        }
+    }
+
+    /// The import providing `deployment` / `statefulSet`.
+    pub fn k8s_import(&self) -> &str {
+        self.params
+            .k8s_import
+            .as_deref()
+            .unwrap_or(DEFAULT_K8S_IMPORT)
+    }
+
+    /// The adaptations of step `id`.
+    pub fn adaptations_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Adaptation> {
+        self.adaptations.iter().filter(move |a| a.step == id)
+    }
+
+    /// Whether config step `index` has nothing to do for this environment (its change became
+    /// empty); its overlay equals the previous one.
+    pub fn is_noop(&self, index: usize) -> bool {
+        self.plan
+            .steps
+            .get(index)
+            .is_some_and(|s| s.is_config() && s.change.is_empty())
+    }
+
+    /// The steps as JSON for `tkstep plan <ENV> --json`: each step's fields plus `overlay` (the
+    /// overlay file name, config steps only), `nothing_to_do` and `adaptations`
+    /// (`[{kind, message}]`).
+    pub fn to_json(&self) -> Value {
+        let files = super::file_names(&self.plan);
+        let steps = self
+            .plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let mut value = serde_json::to_value(step).unwrap_or_default();
+                if let Value::Object(map) = &mut value {
+                    if let Some(name) = files.get(i).cloned().flatten() {
+                        map.insert("overlay".into(), name.into());
+                        map.insert("nothing_to_do".into(), self.is_noop(i).into());
+                    }
+                    let adaptations: Vec<Value> = self
+                        .adaptations_of(&step.id)
+                        .map(|a| serde_json::json!({"kind": a.kind, "message": a.message}))
+                        .collect();
+                    map.insert("adaptations".into(), adaptations.into());
+                }
+                value
+            })
+            .collect();
+        Value::Array(steps)
+    }
+
+    /// A plain-text listing for `tkstep plan [<ENV>]`: one line per step (id, name, kind), its
+    /// description, then its adaptations (`~` changed, `i` note, `!` warning).
+    pub fn to_text(&self) -> String {
+        let mut out = format!("plan {}: {}\n", self.plan.name, self.plan.description);
+        let files = super::file_names(&self.plan);
+        for (i, step) in self.plan.steps.iter().enumerate() {
+            out.push('\n');
+            out.push_str(&format!("{:<6} {:<32} {}", step.id, step.name, step.kind));
+            if let Some(Some(file)) = files.get(i) {
+                out.push_str(&format!("  -> {file}"));
+            }
+            if self.is_noop(i) {
+                out.push_str("  (nothing to do)");
+            }
+            out.push('\n');
+            out.push_str(&format!("       {}\n", step.description));
+            for a in self.adaptations_of(&step.id) {
+                let mark = match a.kind {
+                    AdaptationKind::Changed => '~',
+                    AdaptationKind::Note => 'i',
+                    AdaptationKind::Warning => '!',
+                };
+                out.push_str(&format!("       {mark} {}\n", a.message));
+            }
+        }
+        out
+    }
+}
+
+fn truthy(value: Option<&Value>) -> bool {
+    !matches!(value, None | Some(Value::Null) | Some(Value::Bool(false)))
+}
+
+fn sets(step: &Step, key: &str, value: &Value) -> bool {
+    step.change.config.get(key) == Some(value)
+}
+
+/// Walks the plan, keeps the adapted state, and records messages.
+struct Adapter<'p> {
+    probe: &'p mut dyn EnvProbe,
+    params: Params,
+    import: String,
+    adaptations: Vec<Adaptation>,
+    step: String,
+}
+
+impl Adapter<'_> {
+    fn note(&mut self, kind: AdaptationKind, message: String) {
+        self.adaptations.push(Adaptation {
+            step: self.step.clone(),
+            kind,
+            message,
+        });
+    }
+
+    fn wrap(&self, what: String) -> impl FnOnce(crate::Error) -> PlanError + '_ {
+        move |e| PlanError::Probe {
+            step: self.step.clone(),
+            what,
+            source: Box::new(e),
+        }
+    }
+
+    fn env_config(&mut self, key: &str) -> Result<Option<Value>, PlanError> {
+        let step = self.step.clone();
+        self.probe.config(key).map_err(|e| PlanError::Probe {
+            step,
+            what: format!("reading _config.{key}"),
+            source: Box::new(e),
+        })
+    }
+
+    fn renders(&mut self, state: &State, kind: &str, name: &str) -> Result<bool, PlanError> {
+        let code = jsonnet::body(state, &self.import);
+        let candidate = Candidate {
+            step: &self.step,
+            state,
+            jsonnet: &code,
+        };
+        let result = self.probe.renders(&candidate, kind, name);
+        result.map_err(self.wrap(format!("rendering it to look for {kind} {name}")))
+    }
+
+    /// The value `key` has once `step` is applied on top of `state`, falling back to the
+    /// environment's own value.
+    fn effective(
+        &mut self,
+        state: &State,
+        step: &Step,
+        key: &str,
+    ) -> Result<Option<Value>, PlanError> {
+        if let Some(v) = step.change.config.get(key) {
+            return Ok((!v.is_null()).then(|| v.clone()));
+        }
+        if let Some(v) = state.config_value(key) {
+            return Ok(Some(v.clone()));
+        }
+        self.env_config(key)
+    }
+
+    fn zone_awareness(&mut self, step: &Step) -> Result<(), PlanError> {
+        let on = Value::Bool(true);
+        let components = [
+            (
+                "ingester",
+                "multi_zone_ingester_enabled",
+                "multi_zone_ingester_replicas",
+            ),
+            (
+                "store-gateway",
+                "multi_zone_store_gateway_enabled",
+                "multi_zone_store_gateway_replicas",
+            ),
+        ];
+        let turned_on: Vec<_> = components
+            .iter()
+            .filter(|(_, flag, _)| sets(step, flag, &on))
+            .collect();
+        if turned_on.is_empty() {
+            return Ok(());
+        }
+        let mut already = Vec::new();
+        for (component, flag, replicas_key) in turned_on {
+            if truthy(self.env_config(flag)?.as_ref()) {
+                already.push(*flag);
+                continue;
+            }
+            let consequence = if *component == "ingester" {
+                "the new zones start empty and the old ingesters' data is left behind"
+            } else {
+                "the new zones sync their blocks from the bucket again"
+            };
+            self.note(
+                AdaptationKind::Warning,
+                format!(
+                    "the environment runs a single-zone {component} StatefulSet: this step \
+                     replaces it with {component}-zone-* StatefulSets ({consequence}); use \
+                     Mimir's zone-aware migration ({}) before this step",
+                    flag.replace("_enabled", "_migration_enabled")
+                ),
+            );
+            let replicas = self.env_config(replicas_key)?;
+            if matches!(replicas.as_ref().and_then(Value::as_f64), None | Some(0.0)) {
+                self.note(
+                    AdaptationKind::Warning,
+                    format!(
+                        "{replicas_key} is {} in this environment: the {component}-zone-* \
+                         StatefulSets would get no replicas; set it in main.jsonnet (e.g. to the \
+                         current {component} replica count) before this step",
+                        replicas.map_or("unset".to_string(), |v| v.to_string())
+                    ),
+                );
+            }
+        }
+        if already.len() == 2 {
+            self.note(
+                AdaptationKind::Note,
+                "already satisfied: the environment enables multi-zone ingesters and \
+                 store-gateways; the overlay keeps both keys so it stands on its own"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    fn migration_mode(&mut self, step: &Step) -> Result<(), PlanError> {
+        if !sets(step, "deployment_mode", &Value::from("migration")) {
+            return Ok(());
+        }
+        let mode = self.env_config("deployment_mode")?;
+        if let Some(mode) = mode.filter(|m| m.as_str() != Some("microservices")) {
+            self.note(
+                AdaptationKind::Warning,
+                format!(
+                    "the environment's deployment_mode is already {}: this plan starts from \
+                     microservices mode",
+                    jsonnet::literal(&mode)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn read_scaling(&mut self, step: &Step) -> Result<(), PlanError> {
+        if sets(step, "autoscaling_mimir_read_enabled", &Value::Bool(true))
+            && let ReadScaling::Autoscaling { min, max } = self.params.read_scaling
+        {
+            self.note(
+                AdaptationKind::Note,
+                format!(
+                    "mimir-read is autoscaled between {min} and {max} replicas instead of a fixed \
+                     replica count (read scaling parameter)"
+                ),
+            );
+        }
+        let scales_read_up = step
+            .change
+            .config
+            .get("mimir_read_replicas")
+            .and_then(Value::as_u64)
+            .is_some_and(|n| n > 0);
+        if scales_read_up && truthy(self.env_config("autoscaling_querier_enabled")?.as_ref()) {
+            self.note(
+                AdaptationKind::Note,
+                "the environment autoscales its queriers; an autoscaled mimir-read may suit it \
+                 better (read scaling parameter)"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    fn remote_evaluation(&mut self, step: &mut Step) -> Result<(), PlanError> {
+        const KEY: &str = "ruler_remote_evaluation_enabled";
+        const AUTOSCALING: &str = "autoscaling_ruler_querier_enabled";
+        if !sets(step, KEY, &Value::Bool(false)) {
+            return Ok(());
+        }
+        let (in_use, why) = match self.params.ruler_remote_evaluation {
+            Some(v) => (v, "(ruler remote evaluation parameter)"),
+            None => (
+                truthy(self.env_config(KEY)?.as_ref()),
+                "(the environment's ruler_remote_evaluation_enabled is not true)",
+            ),
+        };
+        if in_use {
+            return Ok(());
+        }
+        step.change.config.remove(KEY);
+        let mut dropped = vec![KEY];
+        if step.change.config.get(AUTOSCALING) == Some(&Value::Bool(false))
+            && !truthy(self.env_config(AUTOSCALING)?.as_ref())
+        {
+            step.change.config.remove(AUTOSCALING);
+            dropped.push(AUTOSCALING);
+        }
+        let message = if step.change.is_empty() {
+            format!("nothing to do: ruler remote evaluation is not in use {why}")
+        } else {
+            format!(
+                "ruler remote evaluation is not in use {why}: {} left out",
+                dropped.join(" and ")
+            )
+        };
+        self.note(AdaptationKind::Changed, message);
+        Ok(())
+    }
+
+    fn read_write_mode(&mut self, state: &State, step: &mut Step) -> Result<(), PlanError> {
+        if !sets(step, "deployment_mode", &Value::from("read-write")) {
+            return Ok(());
+        }
+        for key in READ_WRITE_FORBIDDEN {
+            if truthy(self.effective(state, step, key)?.as_ref()) {
+                step.change.config.insert(*key, Value::Bool(false));
+                self.note(
+                    AdaptationKind::Changed,
+                    format!(
+                        "read-write mode refuses {key}: true, which this environment has, so this \
+                         step sets it to false"
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn alertmanager(&mut self, state: &State, step: &Step) -> Result<(), PlanError> {
+        if !sets(step, "deployment_mode", &Value::from("read-write"))
+            || !truthy(self.env_config("alertmanager_enabled")?.as_ref())
+        {
+            return Ok(());
+        }
+        let mut after = state.clone();
+        after.apply(&step.id, &step.change);
+        if !self.renders(&after, "StatefulSet", "alertmanager")? {
+            self.note(
+                AdaptationKind::Warning,
+                "the environment enables the alertmanager, but read-write mode (in this Mimir \
+                 library version) deploys none: this step removes the alertmanager workload; run \
+                 it some other way first"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    fn overrides(&mut self, state: &State, step: &mut Step) -> Result<(), PlanError> {
+        // Removals of overrides that an earlier adaptation left out are moot.
+        step.change
+            .remove_overrides
+            .retain(|field| state.overrides.contains_key(field));
+        step.change
+            .remove_hidden
+            .retain(|field| state.hidden.contains_key(field));
+        if step.change.overrides.is_empty() {
+            return Ok(());
+        }
+        let mut candidate = state.clone();
+        let without = crate::plan::Change {
+            overrides: Vec::new(),
+            ..step.change.clone()
+        };
+        candidate.apply(&step.id, &without);
+        let mut kept = Vec::new();
+        for o in std::mem::take(&mut step.change.overrides) {
+            if self.renders(&candidate, o.kind.as_str(), &o.object)? {
+                kept.push(o);
+            } else {
+                self.note(
+                    AdaptationKind::Changed,
+                    format!(
+                        "the environment does not render {} {} at this step: no replica override \
+                         for {} (overriding an absent or null field fails to evaluate)",
+                        o.kind, o.object, o.field
+                    ),
+                );
+            }
+        }
+        step.change.overrides = kept;
+        Ok(())
+    }
+}
+
+/// Adapt `plan` (built from `params`) to the environment behind `probe`. See the module docs
+/// for the rules. Fails when the environment is not Mimir-like (no `_config.deployment_mode`) or
+/// when the probe fails.
+pub fn adapt(
+    plan: &Plan,
+    params: &Params,
+    probe: &mut dyn EnvProbe,
+) -> Result<AdaptedPlan, PlanError> {
+    let mut params = params.clone();
+    let (import, import_source) = match params.k8s_import.clone() {
+        Some(import) => (import, ImportSource::Parameter),
+        None => match probe.k8s_import() {
+            Ok(Some(import)) => (import, ImportSource::Environment),
+            Ok(None) => (DEFAULT_K8S_IMPORT.to_string(), ImportSource::Default),
+            Err(e) => {
+                return Err(PlanError::Probe {
+                    step: "-".into(),
+                    what: "looking for its Kubernetes library import".into(),
+                    source: Box::new(e),
+                });
+            }
+        },
+    };
+    params.k8s_import = Some(import.clone());
+    let mut adapter = Adapter {
+        probe,
+        params: params.clone(),
+        import,
+        adaptations: Vec::new(),
+        step: "-".into(),
+    };
+    if adapter.env_config("deployment_mode")?.is_none() {
+        return Err(PlanError::NotMimirLike);
+    }
+    if params.ruler_remote_evaluation.is_none() {
+        let v = adapter.env_config("ruler_remote_evaluation_enabled")?;
+        params.ruler_remote_evaluation = Some(truthy(v.as_ref()));
+    }
+
+    let mut state = State::new();
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    let mut import_noted = false;
+    for original in &plan.steps {
+        let mut step = original.clone();
+        adapter.step = step.id.clone();
+        adapter.zone_awareness(&step)?;
+        adapter.migration_mode(&step)?;
+        adapter.read_scaling(&step)?;
+        adapter.remote_evaluation(&mut step)?;
+        adapter.read_write_mode(&state, &mut step)?;
+        adapter.overrides(&state, &mut step)?;
+        adapter.alertmanager(&state, &step)?;
+        state.apply(&step.id, &step.change);
+        if import_source == ImportSource::Default && !import_noted && !state.overrides.is_empty() {
+            import_noted = true;
+            adapter.note(
+                AdaptationKind::Note,
+                format!(
+                    "replica overrides use `deployment`/`statefulSet` from '{DEFAULT_K8S_IMPORT}' \
+                     (the environment imports no known Kubernetes library; set the k8s import \
+                     parameter to use another)"
+                ),
+            );
+        }
+        steps.push(step);
+    }
+    Ok(AdaptedPlan {
+        plan: Plan {
+            steps,
+            ..plan.clone()
+        },
+        params,
+        import_source,
+        adaptations: adapter.adaptations,
+    })
+}

@@ -1,0 +1,360 @@
+//! Overlay files: the cumulative Jsonnet of each config step, as a user keeps it in the
+//! environment and as tkstep evaluates it.
+//!
+//! For config step N, [`files`] gives the overlay holding steps 1..N merged ([`crate::plan::State`])
+//! as idiomatic Jsonnet that reads like the procedure's snippets: a header comment (the step,
+//! what it does, how the plan was adapted to the environment, what to check or wait for before
+//! the next step), the `local` lines for the k8s library when replica overrides need them, one
+//! `_config+::` block, one block per hidden flag map and one field per replica override.
+//!
+//! **One source of truth**: [`OverlayFile::code`] is both the file written to disk and the
+//! Jsonnet tkstep applies in memory ([`OverlayFile::overlay`]: `<environment> + (<code>)`), so
+//! importing the file from `main.jsonnet` gives the same manifests by construction.
+//!
+//! File names are `NN-<id>-<name>.libsonnet`: `NN` numbers the config steps from `01` (so files
+//! sort in plan order), the step id keeps its dots (`06-5.2-scale-down-read-backend.libsonnet`);
+//! any character other than ASCII letters, digits, `.`, `_` and `-` is replaced by `-`.
+
+pub mod adapt;
+pub mod jsonnet;
+
+use std::fmt::Write;
+
+pub use adapt::{
+    Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
+    READ_WRITE_FORBIDDEN, adapt,
+};
+
+use crate::eval::Overlay;
+use crate::plan::{Plan, Step, StepCheck};
+
+/// Width of header comment lines.
+const WIDTH: usize = 100;
+
+/// The file name users wire into `main.jsonnet` (see [`readme`]).
+pub const MIGRATION_FILE: &str = "migration.libsonnet";
+
+/// The overlay of one config step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayFile {
+    /// 1-based number among the plan's config steps (`NN` of the file name).
+    pub number: usize,
+    /// Number of config steps in the plan.
+    pub total: usize,
+    /// Index of the step in the plan.
+    pub step_index: usize,
+    /// The step id.
+    pub step_id: String,
+    /// `NN-<id>-<name>.libsonnet`.
+    pub file_name: String,
+    /// The Jsonnet: header comment + cumulative overlay. Written to disk and evaluated as is.
+    pub code: String,
+}
+
+impl OverlayFile {
+    /// The in-memory overlay tkstep evaluates (the same text as the file).
+    pub fn overlay(&self) -> Overlay {
+        Overlay {
+            name: format!("step {} overlay ({})", self.step_id, self.file_name),
+            code: self.code.clone(),
+        }
+    }
+}
+
+fn sanitize(part: &str) -> String {
+    part.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The overlay file name of a config step: `NN-<id>-<name>.libsonnet`.
+pub fn file_name(number: usize, total: usize, step: &Step) -> String {
+    let width = total.to_string().len().max(2);
+    format!(
+        "{number:0width$}-{}-{}.libsonnet",
+        sanitize(&step.id),
+        sanitize(&step.name)
+    )
+}
+
+/// For every step of `plan`, its overlay file name (`None` for non-config steps).
+pub fn file_names(plan: &Plan) -> Vec<Option<String>> {
+    let total = plan.config_steps().count();
+    let mut names = vec![None; plan.steps.len()];
+    for (number, index, step) in plan.config_steps() {
+        names[index] = Some(file_name(number, total, step));
+    }
+    names
+}
+
+/// The overlay files of every config step, in plan order.
+pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
+    let total = plan.plan.config_steps().count();
+    let states = plan.plan.states();
+    plan.plan
+        .config_steps()
+        .map(|(number, index, step)| {
+            let mut code = header(plan, number, total, index);
+            code.push_str(&jsonnet::body(&states[index], plan.k8s_import()));
+            OverlayFile {
+                number,
+                total,
+                step_index: index,
+                step_id: step.id.clone(),
+                file_name: file_name(number, total, step),
+                code,
+            }
+        })
+        .collect()
+}
+
+/// The overlay in effect after the step at `index`: the file of the last config step at or
+/// before it (`None` before the first config step, i.e. the environment as it is).
+pub fn for_step(plan: &AdaptedPlan, index: usize) -> Option<OverlayFile> {
+    files(plan)
+        .into_iter()
+        .take_while(|f| f.step_index <= index)
+        .last()
+}
+
+/// Word-wrap `text` into comment lines: `first` prefixes the first line, `rest` the others.
+fn wrap(out: &mut String, text: &str, first: &str, rest: &str) {
+    let mut line = String::from(first);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.len() + 1 + word.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+fn check_lines(out: &mut String, check: &StepCheck, indent: &str) {
+    let bullet = format!("// {indent}- ");
+    let cont = format!("// {indent}  ");
+    match check {
+        StepCheck::Promql { query, expect } => {
+            wrap(out, &format!("PromQL, expect {expect}:"), &bullet, &cont);
+            let _ = writeln!(out, "{cont}  {query}");
+        }
+        other => wrap(out, &other.to_string(), &bullet, &cont),
+    }
+}
+
+fn step_followups(out: &mut String, step: &Step, indent: &str) {
+    for check in &step.checks {
+        check_lines(out, check, indent);
+    }
+    for wait in &step.waits {
+        let text = format!("wait for {wait}");
+        wrap(
+            out,
+            &text,
+            &format!("// {indent}- "),
+            &format!("// {indent}  "),
+        );
+    }
+}
+
+/// The header comment of config step `index` (number `number` of `total`).
+fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> String {
+    let steps = &plan.plan.steps;
+    let step = &steps[index];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// tkstep overlay {number:02}/{total:02} of plan {}: step {}",
+        plan.plan.name,
+        step.title()
+    );
+    out.push_str("//\n");
+    wrap(&mut out, &step.description, "// ", "// ");
+    out.push_str("//\n");
+    let first = &steps[0].id;
+    let span = if index == 0 {
+        format!("Step {first} only")
+    } else {
+        format!("Cumulative: steps {first} to {} in one file", step.id)
+    };
+    wrap(
+        &mut out,
+        &format!(
+            "{span}. Use it as {MIGRATION_FILE}, imported last from main.jsonnet, in place of \
+             the previous step's overlay (replace, do not stack; see README.md)."
+        ),
+        "// ",
+        "// ",
+    );
+    if plan.is_noop(index) {
+        out.push_str("//\n");
+        wrap(
+            &mut out,
+            "Nothing to do for this environment: same Jsonnet as the previous overlay.",
+            "// ",
+            "// ",
+        );
+    }
+    let adaptations: Vec<_> = plan.adaptations_of(&step.id).collect();
+    if !adaptations.is_empty() {
+        out.push_str("//\n// Adapted to this environment:\n");
+        for a in adaptations {
+            let mark = match a.kind {
+                AdaptationKind::Changed => "changed",
+                AdaptationKind::Note => "note",
+                AdaptationKind::Warning => "WARNING",
+            };
+            wrap(
+                &mut out,
+                &format!("{mark}: {}", a.message),
+                "// - ",
+                "//   ",
+            );
+        }
+    }
+    if !step.prerequisites.is_empty() {
+        out.push_str("//\n// Before applying:\n");
+        for p in &step.prerequisites {
+            wrap(&mut out, p, "// - ", "//   ");
+        }
+    }
+    let next = steps[index + 1..].iter().position(Step::is_config);
+    let between = match next {
+        Some(offset) => &steps[index + 1..index + 1 + offset],
+        None => &steps[index + 1..],
+    };
+    let has_followups = !step.checks.is_empty()
+        || !step.waits.is_empty()
+        || !between.is_empty()
+        || next.is_some_and(|o| !steps[index + 1 + o].prerequisites.is_empty());
+    if has_followups {
+        out.push_str("//\n");
+        match next {
+            Some(offset) => {
+                let _ = writeln!(
+                    out,
+                    "// After applying, before the next overlay (step {}):",
+                    steps[index + 1 + offset].title()
+                );
+            }
+            None => out.push_str("// After applying:\n"),
+        }
+        step_followups(&mut out, step, "");
+        for s in between {
+            wrap(
+                &mut out,
+                &format!("step {} ({}): {}", s.title(), s.kind, s.description),
+                "// - ",
+                "//   ",
+            );
+            step_followups(&mut out, s, "  ");
+        }
+        if let Some(offset) = next {
+            let upcoming = &steps[index + 1 + offset];
+            for p in &upcoming.prerequisites {
+                wrap(
+                    &mut out,
+                    &format!("before step {}: {p}", upcoming.id),
+                    "// - ",
+                    "//   ",
+                );
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The README written next to the overlay files: how to wire an overlay into `main.jsonnet`
+/// and the list of steps. `env` is the environment path shown in `tk` commands.
+pub fn readme(plan: &AdaptedPlan, env: &str) -> String {
+    let files = file_names(&plan.plan);
+    let mut out = String::new();
+    let _ = writeln!(out, "# Overlays for plan `{}`\n", plan.plan.name);
+    let _ = writeln!(out, "{}\n", plan.plan.description);
+    let _ = writeln!(
+        out,
+        "Generated by tkstep for `{env}`. There is one file per config step. Each file is \
+         **cumulative** (steps 1 to N in one file): at every step, replace the overlay with the \
+         next file; never stack two of them.\n"
+    );
+    out.push_str("## Wiring\n\n");
+    let _ = writeln!(
+        out,
+        "Copy the current step's file to `{MIGRATION_FILE}` next to the environment's \
+         `main.jsonnet` and add it, last, to the object `main.jsonnet` returns:\n"
+    );
+    out.push_str(
+        "```jsonnet\n(import 'mimir/mimir.libsonnet') + {\n  _config+:: {\n    // the \
+         environment's own settings, unchanged\n  },\n} + (import 'migration.libsonnet')\n```\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "Then, for each step: `cp NN-<id>-<name>.libsonnet {env}/{MIGRATION_FILE}`, review with \
+         `tk diff {env}`, apply with `tk apply {env}`, and do what the file's header lists \
+         before going on. Steps without a file (verify, route) happen outside Jsonnet. After the \
+         last step, fold the final overlay into `main.jsonnet` and delete `{MIGRATION_FILE}`.\n"
+    );
+    out.push_str("## Steps\n\n| step | name | kind | overlay file |\n|---|---|---|---|\n");
+    for (i, step) in plan.plan.steps.iter().enumerate() {
+        let file = match &files[i] {
+            Some(name) if plan.is_noop(i) => format!("`{name}` (nothing to do)"),
+            Some(name) => format!("`{name}`"),
+            None => "(no Jsonnet change)".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {file} |",
+            step.id, step.name, step.kind
+        );
+    }
+    if !plan.adaptations.is_empty() {
+        out.push_str("\n## Adapted to this environment\n\n");
+        for a in &plan.adaptations {
+            let mark = match a.kind {
+                AdaptationKind::Changed => "changed",
+                AdaptationKind::Note => "note",
+                AdaptationKind::Warning => "**warning**",
+            };
+            let _ = writeln!(out, "- step {} ({mark}): {}", a.step, a.message);
+        }
+    }
+    out
+}
+
+/// The Kubernetes library import found in Jsonnet `source` (e.g. an environment's
+/// `main.jsonnet`): the first imported path ending in `ksonnet-util/kausal.libsonnet`.
+///
+/// ```
+/// let src = "local k = import 'github.com/grafana/jsonnet-libs/ksonnet-util/kausal.libsonnet';";
+/// assert_eq!(
+///     tkstep::overlay::detect_k8s_import(src).as_deref(),
+///     Some("github.com/grafana/jsonnet-libs/ksonnet-util/kausal.libsonnet")
+/// );
+/// assert_eq!(tkstep::overlay::detect_k8s_import("import 'mimir/mimir.libsonnet'"), None);
+/// ```
+pub fn detect_k8s_import(source: &str) -> Option<String> {
+    let re = regex::Regex::new(r#"import\s*(?:'([^'\n]*)'|"([^"\n]*)")"#).ok()?;
+    re.captures_iter(source)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str())
+        .find(|path| {
+            *path == "ksonnet-util/kausal.libsonnet"
+                || path.ends_with("/ksonnet-util/kausal.libsonnet")
+        })
+        .map(str::to_string)
+}
