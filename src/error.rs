@@ -12,6 +12,12 @@ pub enum Error {
     /// The evaluated output could not be turned into Kubernetes manifests.
     #[error(transparent)]
     Manifest(#[from] crate::manifest::ManifestError),
+    /// A plan is invalid, or could not be adapted to the environment.
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    /// Writing or checking an export failed.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 /// `Result` with [`Error`].
