@@ -74,9 +74,14 @@ impl<'o> Emitter<'o> {
             Value::Null => self.simple_plain("null"),
             Value::Bool(b) => self.simple_plain(if *b { "true" } else { "false" }),
             Value::Number(n) => {
-                let mut buf = String::new();
-                write_go_float(&mut buf, number_to_f64(n));
-                self.simple_plain(&buf);
+                if !self.whitespace {
+                    self.put(' ');
+                }
+                let start = self.out.len();
+                write_go_float(self.out, number_to_f64(n));
+                self.column += (self.out.len() - start) as i64;
+                self.whitespace = false;
+                self.indention = false;
             }
             Value::String(s) => {
                 let a = analyze(s, self.v3);

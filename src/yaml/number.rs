@@ -11,6 +11,30 @@ pub(crate) fn number_to_f64(n: &serde_json::Number) -> f64 {
     n.as_f64().unwrap_or(0.0)
 }
 
+/// A small fixed buffer for `{:e}` output (at most 17 digits, a dot and a 4-character
+/// exponent), so formatting a number does not allocate.
+#[derive(Default)]
+struct StackBuf {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackBuf {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("0e0")
+    }
+}
+
+impl std::fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Append `f` formatted like yaml.v2/v3 `floatv` to `out`.
 pub(crate) fn write_go_float(out: &mut String, f: f64) {
     if f.is_nan() {
@@ -30,12 +54,19 @@ pub(crate) fn write_go_float(out: &mut String, f: f64) {
         return;
     }
     // Rust's `{:e}` prints the same shortest round-trip digits Go computes: `d.ddddde<exp>`.
-    let mut buf = String::with_capacity(32);
+    let mut buf = StackBuf::default();
     let _ = write!(buf, "{f:e}");
-    let (mantissa, exp) = buf.split_once('e').unwrap_or((buf.as_str(), "0"));
+    let text = buf.as_str();
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
-    let nd = digits.len() as i32;
+    let mut digits = [0u8; 24];
+    let mut nd = 0;
+    for d in mantissa.bytes().filter(u8::is_ascii_digit) {
+        digits[nd] = d;
+        nd += 1;
+    }
+    let digits = &digits[..nd];
+    let nd = nd as i32;
     if !(-4..6).contains(&exp) {
         // %e with all the digits: d[.ddd]e±XX (at least two exponent digits).
         out.push(char::from(digits[0]));

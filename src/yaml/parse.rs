@@ -79,8 +79,8 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
                 },
                 0,
             )),
-            Event::SequenceStart(_, anchor, tag) => {
-                check_collection_tag(tag.as_deref(), "seq", line)?;
+            // yaml.v3 decodes collections by their kind whatever their tag.
+            Event::SequenceStart(_, anchor, _) => {
                 stack.push((
                     Node {
                         kind: Kind::Seq(Vec::new()),
@@ -91,8 +91,7 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
                 ));
                 None
             }
-            Event::MappingStart(_, anchor, tag) => {
-                check_collection_tag(tag.as_deref(), "map", line)?;
+            Event::MappingStart(_, anchor, _) => {
                 stack.push((
                     Node {
                         kind: Kind::Map(Vec::new()),
@@ -147,19 +146,6 @@ fn short_tag(tag: &str) -> String {
         Some(rest) => format!("!!{rest}"),
         None => tag.to_string(),
     }
-}
-
-fn check_collection_tag(tag: Option<&Tag>, want: &str, line: usize) -> Result<(), YamlError> {
-    let Some(tag) = tag else { return Ok(()) };
-    let full = full_tag(tag);
-    if full == "!" || full.strip_prefix(CORE_PREFIX) == Some(want) || !full.starts_with(CORE_PREFIX)
-    {
-        return Ok(());
-    }
-    Err(YamlError(format!(
-        "parsing yaml: yaml: unmarshal errors:\n  line {line}: cannot unmarshal {} into a {want}",
-        short_tag(&full)
-    )))
 }
 
 struct Decoder<'a> {
