@@ -229,24 +229,26 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// yaml.v3 rejects repeated keys (same kind and same text) in one mapping.
+    /// yaml.v3 rejects repeated keys (same kind and same text) in one mapping, reporting every
+    /// repeated pair.
     fn has_duplicates(&mut self, pairs: &[(Node, Node)]) -> bool {
-        let before = self.terrors.len();
+        let mut seen = HashSet::with_capacity(pairs.len());
+        if pairs.iter().all(|(k, _)| seen.insert(identity(k))) {
+            return false;
+        }
         for (i, (ki, _)) in pairs.iter().enumerate() {
             for (kj, _) in &pairs[i + 1..] {
-                if let (Some(a), Some(b)) = (identity(ki), identity(kj)) {
-                    if a == b {
-                        self.terrors.push(format!(
-                            "line {}: mapping key {} already defined at line {}",
-                            kj.line,
-                            go_quote(&a.1),
-                            ki.line
-                        ));
-                    }
+                if identity(ki) == identity(kj) {
+                    self.terrors.push(format!(
+                        "line {}: mapping key {} already defined at line {}",
+                        kj.line,
+                        go_quote(&identity(kj).1),
+                        ki.line
+                    ));
                 }
             }
         }
-        self.terrors.len() > before
+        true
     }
 
     /// Whether every key is a string (or the merge key), as yaml.v3's `isStringMap`.
@@ -424,13 +426,13 @@ fn is_merge(node: &Node) -> bool {
 }
 
 /// What yaml.v3 compares to detect duplicate keys: node kind and text.
-fn identity(node: &Node) -> Option<(u8, String)> {
-    Some(match &node.kind {
-        Kind::Scalar { value, .. } => (0, value.clone()),
-        Kind::Seq(_) => (1, String::new()),
-        Kind::Map(_) => (2, String::new()),
-        Kind::Alias(id) => (3, id.to_string()),
-    })
+fn identity(node: &Node) -> (u8, std::borrow::Cow<'_, str>) {
+    match &node.kind {
+        Kind::Scalar { value, .. } => (0, value.as_str().into()),
+        Kind::Seq(_) => (1, "".into()),
+        Kind::Map(_) => (2, "".into()),
+        Kind::Alias(id) => (3, id.to_string().into()),
+    }
 }
 
 fn want_map() -> YamlError {
