@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::spec::{Environment, ExpectVersions, Metadata, ResourceDefaults, Spec};
+use super::spec::{Environment, Metadata, ResourceDefaults, Spec};
 
 /// A Go `*json.UnmarshalTypeError`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +46,21 @@ impl fmt::Display for TypeError {
 }
 
 /// Where in the struct tree a value is being decoded.
-struct Ctx<'a> {
+struct Ctx {
+    /// Go type name of the struct holding the field (empty at top level).
     struct_name: &'static str,
-    stack: &'a [&'static str],
+    /// JSON names of the struct fields from the top.
+    stack: Vec<&'static str>,
 }
 
-impl Ctx<'_> {
+impl Ctx {
+    /// Context for `field` of struct `struct_name` at this position.
+    fn field(&self, struct_name: &'static str, field: &'static str) -> Ctx {
+        let mut stack = self.stack.clone();
+        stack.push(field);
+        Ctx { struct_name, stack }
+    }
+
     fn err(&self, value: &Value, go_type: &'static str) -> TypeError {
         TypeError {
             value: kind(value),
@@ -74,38 +83,72 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// What Go's `%T` prints for a value decoded from JSON into `interface{}`.
+pub(crate) fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "float64",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+    }
+}
+
 /// Decode `value` over `env` (which holds the defaults).
 pub(super) fn decode_environment(value: &Value, env: &mut Environment) -> Result<(), TypeError> {
+    let top = Ctx {
+        struct_name: "",
+        stack: Vec::new(),
+    };
+    let fields = ["apiVersion", "kind", "metadata", "spec", "data"];
+    struct_fields(
+        value,
+        &top,
+        "Environment",
+        &fields,
+        |field, v, ctx| match field {
+            "apiVersion" => string(v, ctx, &mut env.api_version),
+            "kind" => string(v, ctx, &mut env.kind),
+            "metadata" => metadata(v, ctx, &mut env.metadata),
+            "spec" => spec(v, ctx, &mut env.spec),
+            _ => Ok(()), // `data`: any value is accepted; not kept here.
+        },
+    )
+}
+
+/// Decode the struct `struct_name` (Go package `v1alpha1`) with JSON fields `fields` from
+/// `value`: `null` leaves it untouched, a non-object is a type error, unknown keys are
+/// skipped and `decode` is called for each known one.
+fn struct_fields(
+    value: &Value,
+    ctx: &Ctx,
+    struct_name: &'static str,
+    fields: &[&'static str],
+    mut decode: impl FnMut(&'static str, &Value, &Ctx) -> Result<(), TypeError>,
+) -> Result<(), TypeError> {
     let obj = match value {
         Value::Null => return Ok(()),
         Value::Object(obj) => obj,
-        other => {
-            return Err(Ctx {
-                struct_name: "",
-                stack: &[],
-            }
-            .err(other, "v1alpha1.Environment"));
-        }
+        other => return Err(ctx.err(other, go_struct_type(struct_name))),
     };
-    const FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "data"];
     for (key, v) in obj {
-        let Some(field) = match_field(FIELDS, key) else {
-            continue;
-        };
-        let stack = [field];
-        let ctx = Ctx {
-            struct_name: "Environment",
-            stack: &stack,
-        };
-        match field {
-            "apiVersion" => string(v, &ctx, &mut env.api_version)?,
-            "kind" => string(v, &ctx, &mut env.kind)?,
-            "metadata" => metadata(v, &ctx, &mut env.metadata)?,
-            "spec" => spec(v, &ctx, &mut env.spec)?,
-            _ => {} // `data`: any value is accepted; not kept here.
+        if let Some(field) = match_field(fields, key) {
+            decode(field, v, &ctx.field(struct_name, field))?;
         }
     }
     Ok(())
+}
+
+/// The qualified Go type name of one of Tanka's structs.
+fn go_struct_type(struct_name: &str) -> &'static str {
+    match struct_name {
+        "Environment" => "v1alpha1.Environment",
+        "Metadata" => "v1alpha1.Metadata",
+        "Spec" => "v1alpha1.Spec",
+        "ResourceDefaults" => "v1alpha1.ResourceDefaults",
+        _ => "v1alpha1.ExpectVersions",
+    }
 }
 
 /// Struct fields are matched like Go does: exact name first, else case-insensitively.
@@ -123,47 +166,17 @@ fn fold_eq(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-/// The object to decode a nested struct from, or `None` for `null` (left untouched).
-fn struct_obj<'v>(
-    v: &'v Value,
-    ctx: &Ctx<'_>,
-    go_type: &'static str,
-) -> Result<Option<&'v Map<String, Value>>, TypeError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Object(obj) => Ok(Some(obj)),
-        other => Err(ctx.err(other, go_type)),
-    }
+fn metadata(v: &Value, ctx: &Ctx, out: &mut Metadata) -> Result<(), TypeError> {
+    let fields = ["name", "namespace", "labels"];
+    struct_fields(v, ctx, "Metadata", &fields, |field, v, ctx| match field {
+        "name" => opt_string(v, ctx, &mut out.name),
+        "namespace" => opt_string(v, ctx, &mut out.namespace),
+        _ => string_map(v, ctx, &mut out.labels),
+    })
 }
 
-fn metadata(v: &Value, ctx: &Ctx<'_>, out: &mut Metadata) -> Result<(), TypeError> {
-    let Some(obj) = struct_obj(v, ctx, "v1alpha1.Metadata")? else {
-        return Ok(());
-    };
-    const FIELDS: &[&str] = &["name", "namespace", "labels"];
-    for (key, v) in obj {
-        let Some(field) = match_field(FIELDS, key) else {
-            continue;
-        };
-        let stack = [ctx.stack, &[field]].concat();
-        let ctx = Ctx {
-            struct_name: "Metadata",
-            stack: &stack,
-        };
-        match field {
-            "name" => opt_string(v, &ctx, &mut out.name)?,
-            "namespace" => opt_string(v, &ctx, &mut out.namespace)?,
-            _ => string_map(v, &ctx, &mut out.labels)?,
-        }
-    }
-    Ok(())
-}
-
-fn spec(v: &Value, ctx: &Ctx<'_>, out: &mut Spec) -> Result<(), TypeError> {
-    let Some(obj) = struct_obj(v, ctx, "v1alpha1.Spec")? else {
-        return Ok(());
-    };
-    const FIELDS: &[&str] = &[
+fn spec(v: &Value, ctx: &Ctx, out: &mut Spec) -> Result<(), TypeError> {
+    let fields = [
         "apiServer",
         "contextNames",
         "namespace",
@@ -175,81 +188,48 @@ fn spec(v: &Value, ctx: &Ctx<'_>, out: &mut Spec) -> Result<(), TypeError> {
         "expectVersions",
         "exportJsonnetImplementation",
     ];
-    for (key, v) in obj {
-        let Some(field) = match_field(FIELDS, key) else {
-            continue;
-        };
-        let stack = [ctx.stack, &[field]].concat();
-        let ctx = Ctx {
-            struct_name: "Spec",
-            stack: &stack,
-        };
-        match field {
-            "apiServer" => string(v, &ctx, &mut out.api_server)?,
-            "contextNames" => string_list(v, &ctx, &mut out.context_names)?,
-            "namespace" => string(v, &ctx, &mut out.namespace)?,
-            "diffStrategy" => string(v, &ctx, &mut out.diff_strategy)?,
-            "applyStrategy" => string(v, &ctx, &mut out.apply_strategy)?,
-            "injectLabels" => match v {
-                Value::Null => {}
-                Value::Bool(b) => out.inject_labels = Some(*b),
-                other => return Err(ctx.err(other, "bool")),
-            },
-            "tankaEnvLabelFromFields" => {
-                string_list(v, &ctx, &mut out.tanka_env_label_from_fields)?
+    struct_fields(v, ctx, "Spec", &fields, |field, v, ctx| match field {
+        "apiServer" => string(v, ctx, &mut out.api_server),
+        "contextNames" => string_list(v, ctx, &mut out.context_names),
+        "namespace" => string(v, ctx, &mut out.namespace),
+        "diffStrategy" => string(v, ctx, &mut out.diff_strategy),
+        "applyStrategy" => string(v, ctx, &mut out.apply_strategy),
+        "injectLabels" => match v {
+            Value::Null => Ok(()),
+            Value::Bool(b) => {
+                out.inject_labels = Some(*b);
+                Ok(())
             }
-            "resourceDefaults" => resource_defaults(v, &ctx, &mut out.resource_defaults)?,
-            "expectVersions" => expect_versions(v, &ctx, &mut out.expect_versions)?,
-            _ => string(v, &ctx, &mut out.export_jsonnet_implementation)?,
+            other => Err(ctx.err(other, "bool")),
+        },
+        "tankaEnvLabelFromFields" => string_list(v, ctx, &mut out.tanka_env_label_from_fields),
+        "resourceDefaults" => resource_defaults(v, ctx, &mut out.resource_defaults),
+        "expectVersions" => {
+            let versions = &mut out.expect_versions;
+            struct_fields(v, ctx, "ExpectVersions", &["tanka"], |_, v, ctx| {
+                string(v, ctx, &mut versions.tanka)
+            })
         }
-    }
-    Ok(())
+        _ => string(v, ctx, &mut out.export_jsonnet_implementation),
+    })
 }
 
-fn resource_defaults(
-    v: &Value,
-    ctx: &Ctx<'_>,
-    out: &mut ResourceDefaults,
-) -> Result<(), TypeError> {
-    let Some(obj) = struct_obj(v, ctx, "v1alpha1.ResourceDefaults")? else {
-        return Ok(());
-    };
-    for (key, v) in obj {
-        let Some(field) = match_field(&["annotations", "labels"], key) else {
-            continue;
-        };
-        let stack = [ctx.stack, &[field]].concat();
-        let ctx = Ctx {
-            struct_name: "ResourceDefaults",
-            stack: &stack,
-        };
-        match field {
-            "annotations" => string_map(v, &ctx, &mut out.annotations)?,
-            _ => string_map(v, &ctx, &mut out.labels)?,
-        }
-    }
-    Ok(())
-}
-
-fn expect_versions(v: &Value, ctx: &Ctx<'_>, out: &mut ExpectVersions) -> Result<(), TypeError> {
-    let Some(obj) = struct_obj(v, ctx, "v1alpha1.ExpectVersions")? else {
-        return Ok(());
-    };
-    for (key, v) in obj {
-        if match_field(&["tanka"], key).is_some() {
-            let stack = [ctx.stack, &["tanka"]].concat();
-            let ctx = Ctx {
-                struct_name: "ExpectVersions",
-                stack: &stack,
-            };
-            string(v, &ctx, &mut out.tanka)?;
-        }
-    }
-    Ok(())
+fn resource_defaults(v: &Value, ctx: &Ctx, out: &mut ResourceDefaults) -> Result<(), TypeError> {
+    let fields = ["annotations", "labels"];
+    struct_fields(
+        v,
+        ctx,
+        "ResourceDefaults",
+        &fields,
+        |field, v, ctx| match field {
+            "annotations" => string_map(v, ctx, &mut out.annotations),
+            _ => string_map(v, ctx, &mut out.labels),
+        },
+    )
 }
 
 /// A Go `string` field: `null` leaves it unchanged.
-fn string(v: &Value, ctx: &Ctx<'_>, out: &mut String) -> Result<(), TypeError> {
+fn string(v: &Value, ctx: &Ctx, out: &mut String) -> Result<(), TypeError> {
     match v {
         Value::Null => Ok(()),
         Value::String(s) => {
@@ -261,7 +241,7 @@ fn string(v: &Value, ctx: &Ctx<'_>, out: &mut String) -> Result<(), TypeError> {
 }
 
 /// A Go `string` field with `omitempty`, modelled as `Option` (`None` = empty).
-fn opt_string(v: &Value, ctx: &Ctx<'_>, out: &mut Option<String>) -> Result<(), TypeError> {
+fn opt_string(v: &Value, ctx: &Ctx, out: &mut Option<String>) -> Result<(), TypeError> {
     let mut s = out.clone().unwrap_or_default();
     string(v, ctx, &mut s)?;
     *out = (!s.is_empty()).then_some(s);
@@ -269,7 +249,7 @@ fn opt_string(v: &Value, ctx: &Ctx<'_>, out: &mut Option<String>) -> Result<(), 
 }
 
 /// A Go `[]string`: `null` empties it, elements `null` become `""`.
-fn string_list(v: &Value, ctx: &Ctx<'_>, out: &mut Vec<String>) -> Result<(), TypeError> {
+fn string_list(v: &Value, ctx: &Ctx, out: &mut Vec<String>) -> Result<(), TypeError> {
     match v {
         Value::Null => {
             out.clear();
@@ -290,11 +270,7 @@ fn string_list(v: &Value, ctx: &Ctx<'_>, out: &mut Vec<String>) -> Result<(), Ty
 }
 
 /// A Go `map[string]string`: `null` empties it, an object adds to it, `null` values become `""`.
-fn string_map(
-    v: &Value,
-    ctx: &Ctx<'_>,
-    out: &mut BTreeMap<String, String>,
-) -> Result<(), TypeError> {
+fn string_map(v: &Value, ctx: &Ctx, out: &mut BTreeMap<String, String>) -> Result<(), TypeError> {
     match v {
         Value::Null => {
             out.clear();

@@ -11,18 +11,7 @@ use super::EnvError;
 /// file given as `root_dir` is returned as is. Whether each file really is an environment
 /// (static, or inline with an `Environment` object) is for the caller to find out.
 pub fn find_environments(root_dir: &Path) -> Result<Vec<PathBuf>, EnvError> {
-    let meta = std::fs::metadata(root_dir).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            EnvError::NotFound {
-                path: root_dir.to_path_buf(),
-            }
-        } else {
-            EnvError::Io {
-                path: root_dir.to_path_buf(),
-                source,
-            }
-        }
-    })?;
+    let meta = std::fs::metadata(root_dir).map_err(|e| EnvError::stat(root_dir, root_dir, e))?;
     if !meta.is_dir() {
         return Ok(vec![root_dir.to_path_buf()]);
     }

@@ -64,7 +64,7 @@ pub(super) fn multiple_message(path: &str, name: Option<&str>, names: &[String])
 }
 
 /// Go's `%q` (`strconv.Quote`) for a string.
-pub(crate) fn go_quote(s: &str) -> String {
+fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -20,8 +20,9 @@ mod label;
 mod paths;
 mod spec;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+pub(crate) use decode::go_type;
 pub use find::find_environments;
 pub use inline::select_inline;
 pub use paths::ProjectPaths;
@@ -122,5 +123,20 @@ impl EnvError {
     fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> EnvError {
         let path = path.into();
         move |source| EnvError::Io { path, source }
+    }
+
+    /// `NotFound` naming `given` (the path as the user wrote it) when `source` says so,
+    /// else `Io` naming `full`.
+    fn stat(given: &Path, full: &Path, source: std::io::Error) -> EnvError {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            EnvError::NotFound {
+                path: given.to_path_buf(),
+            }
+        } else {
+            EnvError::Io {
+                path: full.to_path_buf(),
+                source,
+            }
+        }
     }
 }

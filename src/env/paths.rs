@@ -56,18 +56,7 @@ impl ProjectPaths {
         } else {
             cwd.join(path)
         };
-        let meta = fs::metadata(&joined).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                EnvError::NotFound {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                EnvError::Io {
-                    path: joined.clone(),
-                    source,
-                }
-            }
-        })?;
+        let meta = fs::metadata(&joined).map_err(|e| EnvError::stat(path, &joined, e))?;
         let (start_dir, filename): (PathBuf, OsString) = if meta.is_dir() {
             (joined, DEFAULT_ENTRYPOINT.into())
         } else {

@@ -296,14 +296,10 @@ fn deprecated(value: &Value, env: &mut Environment) -> Result<Vec<String>, Strin
 }
 
 /// What Go's `fmt.Sprintf("%s", reflect.TypeOf(v))` prints for a value decoded from JSON into
-/// `interface{}`.
+/// `interface{}` (like `%T`, except for `null`).
 fn go_type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "%!s(<nil>)",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "float64",
-        Value::String(_) => "string",
-        Value::Array(_) => "[]interface {}",
-        Value::Object(_) => "map[string]interface {}",
+        other => super::go_type(other),
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::error::{ExtractError, InvalidObjectError, ManifestError, SchemaError};
-use super::verify::{go_type, is_list, verify};
+use super::verify::verify;
+use crate::env::go_type;
 
 /// The private field ksonnet-style libraries add; dropped from every object walked.
 const KSONNET: &str = "__ksonnet";
@@ -128,11 +129,8 @@ fn manifest_check(obj: &Map<String, Value>) -> Result<(), String> {
 pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Map<String, Value>>, ManifestError> {
     let mut out = BTreeMap::new();
     for (path, obj) in extracted {
-        if !is_list(&obj) {
-            out.insert(path, obj);
-            continue;
-        }
         let Some(Value::Array(items)) = obj.get("items") else {
+            out.insert(path, obj);
             continue;
         };
         for (i, item) in items.iter().enumerate() {

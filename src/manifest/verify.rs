@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::env::go_type;
+
 const NOT_A_STRING: &str = "missing or not of string type";
 const NOT_AN_OBJECT: &str = "missing or not an object";
 
@@ -58,17 +60,5 @@ fn verify_string_map(v: Option<&Value>) -> Option<String> {
             "must be object, but got '{}' instead",
             go_type(other)
         )),
-    }
-}
-
-/// Go's `%T` of a value decoded from JSON into `interface{}`.
-pub(super) fn go_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "<nil>",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "float64",
-        Value::String(_) => "string",
-        Value::Array(_) => "[]interface {}",
-        Value::Object(_) => "map[string]interface {}",
     }
 }
