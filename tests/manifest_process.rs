@@ -763,3 +763,76 @@ fn yaml_stream_output() {
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n"
     );
 }
+
+/// `../shared` (or `$TKSTEP_SHARED`).
+fn shared_dir() -> std::path::PathBuf {
+    std::env::var_os("TKSTEP_SHARED").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        std::path::PathBuf::from,
+    )
+}
+
+/// `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` of a Kubernetes YAML
+/// document as yaml.v2 writes it (top-level keys unindented, metadata fields indented by 2).
+fn identity_of(doc: &str) -> Value {
+    let mut top = serde_json::Map::new();
+    let mut metadata = serde_json::Map::new();
+    let mut in_metadata = false;
+    for line in doc.lines() {
+        if !line.starts_with(' ') {
+            in_metadata = line == "metadata:";
+            if let Some((key @ ("apiVersion" | "kind"), value)) = line.split_once(": ") {
+                top.insert(key.to_string(), json!(value));
+            }
+        } else if in_metadata && !line.starts_with("   ") {
+            if let Some((key @ ("  name" | "  namespace" | "  generateName"), value)) =
+                line.split_once(": ")
+            {
+                metadata.insert(key.trim().to_string(), json!(value));
+            }
+        }
+    }
+    top.insert("metadata".to_string(), Value::Object(metadata));
+    Value::Object(top)
+}
+
+#[test]
+fn sort_matches_tk_show_golden_order() {
+    // Real `tk show` output: shuffle its objects and check tkstep puts them back in order.
+    let dir = shared_dir().join("tk-show-golden");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} (set TKSTEP_SHARED)", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 6,
+        "golden files missing in {}",
+        dir.display()
+    );
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let golden: Vec<Value> = text.split("\n---\n").map(identity_of).collect();
+        assert!(golden.len() > 10, "{}", file.display());
+        assert!(
+            golden
+                .iter()
+                .all(|v| v["metadata"]["name"].is_string() && v["kind"].is_string()),
+            "{}: every document has a kind and a name",
+            file.display()
+        );
+        // Reverse, then interleave from both ends: far from the original order.
+        let mut reversed = golden.clone();
+        reversed.reverse();
+        let mut shuffled = Vec::new();
+        while !reversed.is_empty() {
+            shuffled.push(reversed.remove(0));
+            if let Some(last) = reversed.pop() {
+                shuffled.push(last);
+            }
+        }
+        let got = process(&Value::Array(shuffled), &env("")).unwrap();
+        assert_eq!(values(&got), golden, "{}", file.display());
+    }
+}
