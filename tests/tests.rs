@@ -1,3 +1,4 @@
+mod check_rules;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;

@@ -1,0 +1,157 @@
+//! Migration safety checks on the rendered manifests of every step.
+//!
+//! The input is the plan as rendered: [`StepRender`]s in order, index 0 being the environment
+//! before any step (id `before`). Because the rules read Kubernetes objects only (replicas,
+//! container args, volume claim templates, KEDA ScaledObjects), they work on any plan,
+//! including hand-written ones. Each rule ([`Rule`]) has a stable id and a severity; see
+//! [`Rule::description`] for the list.
+//!
+//! Rules are written against the *roles* of the two modes ([`Sides`]: the side being
+//! decommissioned and the side taking over), so the reverse migration (read-write →
+//! microservices) runs the same code with the sides swapped ([`Direction::sides`]).
+//!
+//! ```
+//! use tkstep::check::{self, Direction, StepRender};
+//! let steps = vec![StepRender { id: "before".into(), name: "before".into(), manifests: vec![] }];
+//! let findings = check::run(&steps, Direction::ToReadWrite, None);
+//! assert_eq!(findings.exit_code(), 0);
+//! ```
+//!
+//! Objects are identified by kind and name (namespaces are ignored: a plan renders one
+//! environment). Routing (which side the load balancer sends traffic to) is not visible in
+//! manifests and is not checked.
+
+mod capacity;
+mod final_state;
+mod layout;
+mod removals;
+mod report;
+mod ruler;
+mod rules;
+mod store_gateway;
+mod view;
+mod write_path;
+mod zones;
+
+pub use layout::{
+    Direction, Group, MICROSERVICES, Mode, NamePattern, READ_WRITE, Role, Sides, WorkloadSet,
+    group_label, group_matches,
+};
+pub use report::{EXIT_CHECK_FAILED, Finding, Findings, StepLabel, Summary};
+pub use rules::{Rule, Severity};
+
+use crate::manifest::Manifest;
+use view::StepView;
+
+/// One step of a plan, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRender {
+    /// Step id (`before` for the environment before any step, then `1`, `2`, `3.1`, ...).
+    pub id: String,
+    /// Step name (`zone-awareness`, ...).
+    pub name: String,
+    /// The step's rendered objects.
+    pub manifests: Vec<Manifest>,
+}
+
+/// Run every rule on `steps` (index 0 = before any step; the last step is the final state)
+/// for a migration in `direction`. `final_overlay` is the Jsonnet source of the final step's
+/// overlay, searched for leftover patches of old-mode objects.
+pub fn run(steps: &[StepRender], direction: Direction, final_overlay: Option<&str>) -> Findings {
+    run_with_sides(steps, &direction.sides(), final_overlay)
+}
+
+/// [`run`] with explicit [`Sides`] (e.g. for a library whose object names differ).
+pub fn run_with_sides(
+    steps: &[StepRender],
+    sides: &Sides,
+    final_overlay: Option<&str>,
+) -> Findings {
+    let views: Vec<StepView<'_>> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepView::new(i, s))
+        .collect();
+    let ctx = Ctx {
+        steps: views,
+        sides,
+        final_overlay,
+    };
+    let mut out = Vec::new();
+    capacity::check(&ctx, &mut out);
+    store_gateway::check(&ctx, &mut out);
+    ruler::check(&ctx, &mut out);
+    write_path::check(&ctx, &mut out);
+    zones::check(&ctx, &mut out);
+    removals::check(&ctx, &mut out);
+    final_state::check(&ctx, &mut out);
+    let labels = steps
+        .iter()
+        .map(|s| StepLabel {
+            id: s.id.clone(),
+            name: s.name.clone(),
+        })
+        .collect();
+    Findings::new(labels, out)
+}
+
+/// What every rule gets.
+pub(crate) struct Ctx<'a> {
+    pub steps: Vec<StepView<'a>>,
+    pub sides: &'a Sides,
+    pub final_overlay: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// A finding of `rule` at step `index`.
+    pub fn finding(
+        &self,
+        rule: Rule,
+        index: usize,
+        objects: Vec<String>,
+        reason: String,
+    ) -> Finding {
+        let step = &self.steps[index];
+        Finding {
+            rule,
+            severity: rule.severity(),
+            step: step.id.to_string(),
+            step_name: step.name.to_string(),
+            objects,
+            reason,
+        }
+    }
+
+    /// Consecutive pairs `(previous, current)`.
+    pub fn transitions(&self) -> impl Iterator<Item = (&StepView<'_>, &StepView<'_>)> {
+        self.steps.windows(2).map(|w| (&w[0], &w[1]))
+    }
+
+    /// `hint` (a pointer into the documented procedure, e.g. ` (step 5.1)`) when the plan
+    /// goes microservices → read-write, which is the direction those step numbers describe.
+    pub fn hint(&self, hint: &'static str) -> &'static str {
+        if self.sides.old.mode == Mode::Microservices {
+            hint
+        } else {
+            ""
+        }
+    }
+
+    /// The last step, when the plan has at least one step after `before`.
+    pub fn final_step(&self) -> Option<&StepView<'_>> {
+        if self.steps.len() >= 2 {
+            self.steps.last()
+        } else {
+            None
+        }
+    }
+}
+
+/// `a, b and c`-style list of names.
+pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
