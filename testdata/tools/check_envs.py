@@ -377,6 +377,19 @@ def check_steps(problems):
     expect(('ScaledObject', 'querier') not in s52m, 'step 5.2 removes the querier ScaledObject')
     expect(replicas(by_id(s51)[('Deployment', 'querier')]) == 'auto', 'autoscaled querier has no spec.replicas before step 5.2')
 
+    defaults = os.path.join(ROOT, 'environments', 'golden-defaults')
+    try:
+        step_render(defaults, '2')
+        failed = None
+    except RuntimeError as e:
+        failed = str(e)
+    expect(failed is not None and 'must specify the ruler storage bucket name' in failed,
+           'step 2 FAILS on golden-defaults (no ruler bucket; mimir-backend embeds the ruler): %s'
+           % (failed.splitlines()[0] if failed else 'it evaluated'))
+    s1d = by_id(step_render(defaults, '1'))
+    expect(all(replicas(s1d[('StatefulSet', 'ingester-zone-%s' % z)]) == 0 for z in 'abc'),
+           'step 1 on golden-defaults (multi_zone_*_replicas unset) creates zone StatefulSets with 0 replicas')
+
     minimal = os.path.join(ROOT, 'environments', 'mimir-minimal')
     try:
         step_render(minimal, '5.2')
