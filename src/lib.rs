@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod overlay;
 pub mod plan;
 pub mod render;
+pub mod steps;
 pub mod yaml;
 
 pub use error::{Error, Result};

@@ -117,6 +117,12 @@ impl Renderer {
         Ok(self.evaluator.evaluate(&self.data_path, overlay)?)
     }
 
+    /// Evaluate the Jsonnet expression `expr` with `value` bound to the environment's data (its
+    /// hidden fields such as `_config` included), and return the result as JSON.
+    pub fn evaluate_expr(&self, expr: &str) -> Result<Value> {
+        Ok(self.evaluator.evaluate_expr(&self.data_path, expr)?)
+    }
+
     /// Render the manifests as `tk show` would, with `overlay` applied on top of the data.
     pub fn render(&self, overlay: Option<&Overlay>) -> Result<Vec<Manifest>> {
         let data = self.evaluate(overlay)?;
