@@ -14,6 +14,7 @@
 //! The crate is a library first; the `tkstep` binary is a thin shell over it.
 #![warn(missing_docs)]
 
+pub mod diff;
 pub mod env;
 pub mod error;
 pub mod eval;
