@@ -1,4 +1,5 @@
-mod yaml_parity;
 mod env_discovery;
-mod manifest_process;
 mod eval_core;
+mod diff_text;
+mod manifest_process;
+mod yaml_parity;

@@ -35,7 +35,7 @@ pub enum Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Change::Added => "added",
             Change::Removed => "removed",
             Change::Modified => "modified",
