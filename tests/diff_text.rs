@@ -129,7 +129,10 @@ fn classifies_added_removed_modified_and_skips_unchanged() {
          added    StatefulSet/ingester-zone-a\n"
     );
     let ruler = &diff.changes()[2];
-    assert_eq!((ruler.change, ruler.after.is_none()), (Change::Removed, true));
+    assert_eq!(
+        (ruler.change, ruler.after.is_none()),
+        (Change::Removed, true)
+    );
     assert_eq!(ruler.before.as_ref().unwrap()["spec"]["replicas"], 2);
     assert_eq!(exit_code([&diff]), EXIT_DIFFERENCES);
 }
@@ -223,9 +226,7 @@ fn timeline_steps() -> Vec<(&'static str, Vec<Manifest>)> {
     ];
     let mut zones = before.clone();
     zones.truncate(2);
-    zones.extend(
-        ["a", "b", "c"].map(|z| statefulset(&format!("ingester-zone-{z}"), Some(1))),
-    );
+    zones.extend(["a", "b", "c"].map(|z| statefulset(&format!("ingester-zone-{z}"), Some(1))));
     zones.push(scaled_object("querier", Some(3), Some(30)));
     let mut rw = zones.clone();
     rw.push(deployment("mimir-read", Some(0)));
@@ -310,4 +311,175 @@ fn timeline_of_no_steps() {
     let t = Timeline::build(Vec::<(&str, &[Manifest])>::new());
     assert_eq!(t.render(), "workload\n");
     assert!(t.rows.is_empty());
+}
+
+// ---------------------------------------------------------------- text (YAML via tk show's writer)
+
+/// A step that scales `distributor` down, adds a ConfigMap and removes `ruler`.
+fn step_pair() -> (Vec<Manifest>, Vec<Manifest>) {
+    let before = vec![
+        deployment("distributor", Some(3)),
+        deployment("ruler", Some(2)),
+    ];
+    let after = vec![
+        config_map("overrides", json!({"overrides.yaml": "overrides: {}\n"})),
+        deployment("distributor", Some(0)),
+    ];
+    (before, after)
+}
+
+#[test]
+fn unified_replicas_change() {
+    let before = [deployment("distributor", Some(3))];
+    let after = [deployment("distributor", Some(0))];
+    let step =
+        DiffOptions::new().diff_step("00-before", "07.1-scale-down-distributor", &before, &after);
+    let text = step.text();
+    assert!(
+        text.contains("\n-  replicas: 3\n+  replicas: 0\n"),
+        "{text}"
+    );
+    settings().bind(|| insta::assert_snapshot!("diff_unified_replicas", text));
+}
+
+#[test]
+fn unified_added_and_removed_objects_diff_against_empty() {
+    let (before, after) = step_pair();
+    let step = DiffOptions::new().diff_step("01-a", "02-b", &before, &after);
+    assert_eq!(step.summary().to_string(), "+1 ~1 -1");
+    let files = step.files();
+    assert_eq!(files.len(), 3);
+    assert_eq!(files[0].name, "v1.ConfigMap.mimir.overrides");
+    assert!(files[0].text.contains("\n@@ -0,0 +1,"), "{}", files[0].text);
+    assert_eq!(files[2].name, "apps-v1.Deployment.mimir.ruler");
+    assert!(files[2].text.contains(" +0,0 @@\n"), "{}", files[2].text);
+    settings().bind(|| insta::assert_snapshot!("diff_unified_added_removed", step.text()));
+}
+
+#[test]
+fn context_radius_is_configurable() {
+    let before = [deployment("distributor", Some(3))];
+    let after = [deployment("distributor", Some(0))];
+    let step = DiffOptions::new()
+        .context_radius(0)
+        .diff_step("a", "b", &before, &after);
+    let text = step.text();
+    let hunk: Vec<&str> = text.lines().skip(3).collect();
+    assert_eq!(hunk.len(), 3, "{hunk:?}");
+    assert!(hunk[0].starts_with("@@ ") && hunk[0].ends_with(" @@"));
+}
+
+#[test]
+fn colour_on_and_off() {
+    let (before, after) = step_pair();
+    let plain = DiffOptions::new()
+        .diff_step("01-a", "02-b", &before, &after)
+        .text();
+    assert!(!plain.contains('\x1b'));
+    let coloured = DiffOptions::new()
+        .color(true)
+        .diff_step("01-a", "02-b", &before, &after)
+        .text();
+    assert_ne!(plain, coloured);
+    // Removing the escape codes gives the plain text back.
+    let stripped = regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(&coloured, "");
+    assert_eq!(stripped, plain);
+    for (prefix, code) in [
+        ("diff -u -N", "\x1b[1m\x1b[34m"),
+        ("---", "\x1b[31m"),
+        ("+++", "\x1b[32m"),
+        ("@@", "\x1b[1m\x1b[35m"),
+        ("-  replicas", "\x1b[31m"),
+        ("+  replicas", "\x1b[32m"),
+    ] {
+        assert!(
+            coloured.contains(&format!("{code}{prefix}")),
+            "{prefix} not coloured"
+        );
+    }
+    let visible = coloured.replace('\x1b', "\\e");
+    settings().bind(|| insta::assert_snapshot!("diff_unified_colour", visible));
+}
+
+#[test]
+fn diffstat_counts_like_tanka() {
+    let (before, after) = step_pair();
+    let step = DiffOptions::new().diff_step("01-a", "02-b", &before, &after);
+    let stat = step.diffstat();
+    let names: Vec<&str> = stat.files.iter().map(|f| f.name.as_str()).collect();
+    // Sorted by name, byte order.
+    assert_eq!(
+        names,
+        [
+            "apps-v1.Deployment.mimir.distributor",
+            "apps-v1.Deployment.mimir.ruler",
+            "v1.ConfigMap.mimir.overrides",
+        ]
+    );
+    // replicas 3 -> 0: one line each way.
+    assert_eq!((stat.files[0].insertions, stat.files[0].deletions), (1, 1));
+    // Added/removed objects: column-0 keys (apiVersion, kind, metadata, spec, data) do not count.
+    let ruler_lines = step.files()[2]
+        .text
+        .lines()
+        .filter(|l| l.starts_with('-'))
+        .count()
+        - 1;
+    assert!(stat.files[1].deletions < ruler_lines);
+    assert_eq!(
+        stat.insertions,
+        stat.files.iter().map(|f| f.insertions).sum::<usize>()
+    );
+    settings().bind(|| insta::assert_snapshot!("diff_diffstat", stat.to_string()));
+}
+
+#[test]
+fn json_entry_of_a_step() {
+    let (before, after) = step_pair();
+    let step = DiffOptions::new().diff_step("00-before", "01-zone-awareness", &before, &after);
+    let entry = step.to_json("1", "zone-awareness");
+    assert_eq!(entry.changes.len(), 3);
+    assert_eq!(entry.changes[0].diff, step.files()[0].text);
+    settings().bind(|| insta::assert_json_snapshot!("diff_step_json", entry));
+}
+
+#[test]
+fn secret_diff_text_shows_keys_not_values() {
+    let before = [secret(
+        "creds",
+        json!({"user": "YWRtaW4=", "password": "aHVudGVyMg=="}),
+    )];
+    let after = [secret(
+        "creds",
+        json!({"user": "YWRtaW4=", "password": "czNjcjN0", "token": "c2VjcmV0"}),
+    )];
+    let step = DiffOptions::new().diff_step("01-a", "02-b", &before, &after);
+    let text = step.text();
+    for raw in ["YWRtaW4=", "aHVudGVyMg==", "czNjcjN0", "c2VjcmV0"] {
+        assert!(!text.contains(raw), "{raw} leaked:\n{text}");
+    }
+    let json = serde_json::to_string(&step.to_json("1", "x")).unwrap();
+    assert!(!json.contains("czNjcjN0"));
+    // `user` unchanged: context line; `password` changed: -/+ pair; `token` added.
+    assert!(text.contains(&format!(
+        "\n   user: {}\n",
+        redaction_marker(&json!("YWRtaW4="))
+    )));
+    assert!(text.contains(&format!(
+        "\n-  password: {}\n",
+        redaction_marker(&json!("aHVudGVyMg=="))
+    )));
+    assert!(text.contains(&format!(
+        "\n+  token: {}\n",
+        redaction_marker(&json!("c2VjcmV0"))
+    )));
+    settings().bind(|| insta::assert_snapshot!("diff_secret_redacted", text));
+
+    let shown = DiffOptions::new()
+        .show_secrets(true)
+        .diff_step("01-a", "02-b", &before, &after)
+        .text();
+    assert!(shown.contains("+  password: czNjcjN0\n"), "{shown}");
 }

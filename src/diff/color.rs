@@ -1,10 +1,4 @@
 //! Terminal colours for diff text, as Tanka's `term.Colordiff` applies them.
-//!
-//! Line by line: a line starting with `+` is green and one starting with `-` is red (this
-//! includes the `+++`/`---` file lines), a line starting with `diff -u -N` is bold blue, a line
-//! starting with `@` is bold magenta, anything else is left plain. Each coloured line ends with
-//! a reset before its newline. Whether to colour at all (`--color auto|always|never`, `NO_COLOR`,
-//! TTY detection) is the caller's decision.
 
 use anstyle::{AnsiColor, Style};
 
@@ -28,7 +22,13 @@ fn line_style(line: &str) -> Option<Style> {
     }
 }
 
-/// Colour unified diff text with ANSI escape codes (see the module docs for the rules).
+/// Colour unified diff text with ANSI escape codes.
+///
+/// Line by line: a line starting with `+` is green and one starting with `-` is red (this
+/// includes the `+++`/`---` file lines), a line starting with `diff -u -N` is bold blue, a line
+/// starting with `@` is bold magenta, anything else is left plain. Each coloured line ends with
+/// a reset before its newline. Whether to colour at all (`--color auto|always|never`, `NO_COLOR`,
+/// TTY detection) is the caller's decision.
 pub fn colorize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for line in text.split_inclusive('\n') {

@@ -1,17 +1,4 @@
 //! Object-level comparison of two manifest lists: which objects were added, removed or modified.
-//!
-//! Objects are matched by [`ObjectId`] (apiVersion, kind, namespace, name). If a list holds the
-//! same id more than once, the n-th occurrence in `before` is matched with the n-th in `after`.
-//! Matched objects are compared as JSON values (`==` on the maps, no text is produced), so
-//! unchanged objects cost one equality check each.
-//!
-//! # Order
-//!
-//! Changes come in the order of the `after` list (normally Tanka's sort order). Each removed
-//! object is placed directly after the nearest object that precedes it in `before` and still
-//! exists in `after` (several removed objects behind the same anchor keep their `before` order);
-//! removed objects with no such predecessor come first. The result is deterministic and, when
-//! both lists are sorted the way Tanka sorts, usually the sorted position.
 
 use super::fields::object_id;
 use super::redact::redact_secret;
@@ -82,6 +69,19 @@ impl fmt::Display for Counts {
 }
 
 /// The object-level difference between two manifest lists (no text yet).
+///
+/// Objects are matched by [`ObjectId`] (apiVersion, kind, namespace, name). If a list holds the
+/// same id more than once, the n-th occurrence in `before` is matched with the n-th in `after`.
+/// Matched objects are compared as JSON values (`==` on the maps, no text is produced), so
+/// unchanged objects cost one equality check each.
+///
+/// # Order
+///
+/// Changes come in the order of the `after` list (normally Tanka's sort order). Each removed
+/// object is placed directly after the nearest object that precedes it in `before` and still
+/// exists in `after` (several removed objects behind the same anchor keep their `before` order);
+/// removed objects with no such predecessor come first. The result is deterministic and, when
+/// both lists are sorted the way Tanka sorts, usually the sorted position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectDiff {
     pub(crate) changes: Vec<ObjectChange>,
@@ -89,7 +89,7 @@ pub struct ObjectDiff {
 }
 
 impl ObjectDiff {
-    /// The changed objects, in output order (see the [module docs](self)).
+    /// The changed objects, in output order (see [Ordering](crate::diff#ordering)).
     pub fn changes(&self) -> &[ObjectChange] {
         &self.changes
     }
@@ -141,7 +141,7 @@ fn content(map: &Map<String, Value>, redact: bool) -> Value {
     Value::Object(map)
 }
 
-/// Compare two lists; see the module docs for matching and ordering rules.
+/// Compare two lists; see [`ObjectDiff`] for matching and ordering rules.
 pub(crate) fn classify(before: &[Manifest], after: &[Manifest], redact: bool) -> ObjectDiff {
     let before_keys = keys(before);
     let after_keys = keys(after);
@@ -252,7 +252,7 @@ mod tests {
     fn duplicate_ids_pair_by_occurrence() {
         let a1 = m("ConfigMap", "a", json!({"data": {"k": "1"}}));
         let a2 = m("ConfigMap", "a", json!({"data": {"k": "2"}}));
-        let diff = classify(&[a1.clone(), a2.clone()], &[a1.clone()], true);
+        let diff = classify(&[a1.clone(), a2.clone()], std::slice::from_ref(&a1), true);
         assert_eq!(order(&diff), ["ra"]);
         assert_eq!(diff.changes[0].before.as_ref().unwrap()["data"]["k"], "2");
     }

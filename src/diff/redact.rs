@@ -1,17 +1,4 @@
 //! Hiding `Secret` values before they reach a diff or JSON output.
-//!
-//! Every value under a Secret's `data` and `stringData` is replaced by a marker
-//! `<redacted sha256:XXXXXXXX>`, where `XXXXXXXX` is the first 8 hex digits of the SHA-256 of the
-//! value as written in the manifest (for `data` that is the base64 text, for `stringData` the
-//! plain text; a non-string value is hashed as its compact JSON). Keys stay visible, so a diff
-//! shows *which* key was added, removed or changed, and two equal values give equal markers
-//! while a changed value gives a different marker.
-//!
-//! The hash is a change detector, not encryption: a short unsalted hash of a low-entropy value
-//! (a short password) can be confirmed by guessing. Use it to review, not to publish secrets.
-//!
-//! Objects of any `apiVersion` whose `kind` is `Secret` are redacted. A `data`/`stringData`
-//! field that is not an object (invalid in Kubernetes) is replaced by a single marker.
 
 use super::fields::str_at;
 use serde_json::{Map, Value};
@@ -33,6 +20,19 @@ pub fn is_secret(obj: &Map<String, Value>) -> bool {
 
 /// Replace the values of `data` and `stringData` in a Secret by [`redaction_marker`]s.
 /// Other objects are left untouched. `null` values stay `null`.
+///
+/// Every value under a Secret's `data` and `stringData` is replaced by a marker
+/// `<redacted sha256:XXXXXXXX>`, where `XXXXXXXX` is the first 8 hex digits of the SHA-256 of the
+/// value as written in the manifest (for `data` that is the base64 text, for `stringData` the
+/// plain text; a non-string value is hashed as its compact JSON). Keys stay visible, so a diff
+/// shows *which* key was added, removed or changed, and two equal values give equal markers
+/// while a changed value gives a different marker.
+///
+/// The hash is a change detector, not encryption: a short unsalted hash of a low-entropy value
+/// (a short password) can be confirmed by guessing. Use it to review, not to publish secrets.
+///
+/// Objects of any `apiVersion` whose `kind` is `Secret` are redacted. A `data`/`stringData`
+/// field that is not an object (invalid in Kubernetes) is replaced by a single marker.
 pub fn redact_secret(obj: &mut Map<String, Value>) {
     if !is_secret(obj) {
         return;

@@ -1,29 +1,4 @@
 //! The `tk diff --summarize` histogram (a git-style diffstat) of one step.
-//!
-//! ```text
-//! apps-v1.Deployment.default.distributor |    2 +-
-//! v1.ConfigMap.default.runtime           |   12 ++++++++++++
-//! 2 files changed, 13 insertions(+), 1 deletions(-)
-//! ```
-//!
-//! Rules, as Tanka implements them:
-//! - one line per object with a non-empty diff, sorted by name (byte order); the name column is
-//!   left-aligned and padded to the longest name, the count right-aligned in 4 columns;
-//! - **only lines starting with `+ ` or `- `** (sign, then a space) count. This is Tanka's quirk:
-//!   a YAML line at column 0 (`+apiVersion: v1`, `-kind: Secret`, top-level `+spec:`) and an
-//!   added or removed empty line are *not* counted, so an added object counts fewer lines than
-//!   its hunk holds. The `+++`/`---` file lines never count;
-//! - the bar holds one `+` per insertion then one `-` per deletion; when the largest per-object
-//!   total exceeds 40, every object's runs are scaled by `40 / largest` and rounded down (so a
-//!   small change next to a huge one can show no bar at all); `+` green and `-` red when colour
-//!   is on;
-//! - a last line `N files changed, A insertions(+), D deletions(-)` (no plural adjustments, no
-//!   trailing newline). With no changes: `0 files changed, 0 insertions(+), 0 deletions(-)`.
-//!
-//! The name is the object's [`object_file_name`](super::object_file_name). Tanka derives it as
-//! the common suffix of the two paths in the `diff -u -N` line; for step labels that end in the
-//! same character that would drag a piece of the label into the name, so tkstep uses the object
-//! name directly (identical whenever Tanka's own temporary paths are used).
 
 use super::color::{STAT_ADDED, STAT_REMOVED, paint};
 use super::unified::FileDiff;
@@ -45,6 +20,31 @@ pub struct FileStat {
 }
 
 /// A diffstat: per-object counts plus totals.
+///
+/// ```text
+/// apps-v1.Deployment.default.distributor |    2 +-
+/// v1.ConfigMap.default.runtime           |   12 ++++++++++++
+/// 2 files changed, 13 insertions(+), 1 deletions(-)
+/// ```
+///
+/// Rules, as Tanka implements them:
+/// - one line per object with a non-empty diff, sorted by name (byte order); the name column is
+///   left-aligned and padded to the longest name, the count right-aligned in 4 columns;
+/// - **only lines starting with `+ ` or `- `** (sign, then a space) count. This is Tanka's quirk:
+///   a YAML line at column 0 (`+apiVersion: v1`, `-kind: Secret`, top-level `+spec:`) and an
+///   added or removed empty line are *not* counted, so an added object counts fewer lines than
+///   its hunk holds. The `+++`/`---` file lines never count;
+/// - the bar holds one `+` per insertion then one `-` per deletion; when the largest per-object
+///   total exceeds 40, every object's runs are scaled by `40 / largest` and rounded down (so a
+///   small change next to a huge one can show no bar at all); `+` green and `-` red when colour
+///   is on;
+/// - a last line `N files changed, A insertions(+), D deletions(-)` (no plural adjustments, no
+///   trailing newline). With no changes: `0 files changed, 0 insertions(+), 0 deletions(-)`.
+///
+/// The name is the object's [`object_file_name`](super::object_file_name). Tanka derives it as
+/// the common suffix of the two paths in the `diff -u -N` line; for step labels that end in the
+/// same character that would drag a piece of the label into the name, so tkstep uses the object
+/// name directly (identical whenever Tanka's own temporary paths are used).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DiffStat {
     /// One entry per object with a non-empty diff, sorted by name.

@@ -1,29 +1,4 @@
 //! The replica timeline: how many replicas every workload has at every step.
-//!
-//! One row per workload (`Deployment` and `StatefulSet`, keyed by kind and name), then one row
-//! per KEDA `ScaledObject` (`keda.sh/v1alpha1`); one column per step. Rows are ordered
-//! Deployments, StatefulSets, ScaledObjects (the order Tanka sorts these kinds in), each by name
-//! (byte order). Namespaces are not part of the key: an environment renders into one namespace;
-//! if a step holds the same kind and name twice, the first occurrence counts.
-//!
-//! A cell ([`Cell`]) is, for a workload:
-//! - `3` — `spec.replicas` as rendered ([`Cell::Replicas`]);
-//! - `3-30` — no `spec.replicas`, and a ScaledObject of the same namespace targets it
-//!   (`spec.scaleTargetRef.name`, with `scaleTargetRef.kind` defaulting to `Deployment` as in
-//!   KEDA): its `spec.minReplicaCount`-`spec.maxReplicaCount` ([`Cell::Autoscaled`]);
-//! - `(1)` — no `spec.replicas` and no autoscaler: Kubernetes' default of 1 ([`Cell::Default`]);
-//! - `-` — the object does not exist at that step ([`Cell::Absent`]).
-//!
-//! A ScaledObject's own row shows its range (`3-30`) or `-`. In a range, a missing
-//! `minReplicaCount` shows KEDA's default as `(0)` and a missing `maxReplicaCount` as `(100)`;
-//! with both missing the cell reads `auto`. A `spec.replicas` that is set while an autoscaler
-//! targets the workload is shown as the number (the ScaledObject row shows the range).
-//!
-//! [`Timeline::render`] gives an aligned text table (first column `Kind/name`, then one
-//! right-aligned column per step label); the type is `Serialize` for JSON output:
-//! `{"steps": [...], "rows": [{"kind", "name", "cells": [{"state": "replicas", "replicas": 3},
-//! {"state": "autoscaled", "min": 3, "max": 30}, {"state": "default", "replicas": 1},
-//! {"state": "absent"}]}]}`.
 
 use super::fields::{object_id, str_at, value_at};
 use crate::manifest::Manifest;
@@ -103,7 +78,32 @@ pub struct TimelineRow {
     pub cells: Vec<Cell>,
 }
 
-/// Replicas of every workload across steps. See the [module docs](self).
+/// Replicas of every workload across steps.
+///
+/// One row per workload (`Deployment` and `StatefulSet`, keyed by kind and name), then one row
+/// per KEDA `ScaledObject` (`keda.sh/v1alpha1`); one column per step. Rows are ordered
+/// Deployments, StatefulSets, ScaledObjects (the order Tanka sorts these kinds in), each by name
+/// (byte order). Namespaces are not part of the key: an environment renders into one namespace;
+/// if a step holds the same kind and name twice, the first occurrence counts.
+///
+/// A cell ([`Cell`]) is, for a workload:
+/// - `3` — `spec.replicas` as rendered ([`Cell::Replicas`]);
+/// - `3-30` — no `spec.replicas`, and a ScaledObject of the same namespace targets it
+///   (`spec.scaleTargetRef.name`, with `scaleTargetRef.kind` defaulting to `Deployment` as in
+///   KEDA): its `spec.minReplicaCount`-`spec.maxReplicaCount` ([`Cell::Autoscaled`]);
+/// - `(1)` — no `spec.replicas` and no autoscaler: Kubernetes' default of 1 ([`Cell::Default`]);
+/// - `-` — the object does not exist at that step ([`Cell::Absent`]).
+///
+/// A ScaledObject's own row shows its range (`3-30`) or `-`. In a range, a missing
+/// `minReplicaCount` shows KEDA's default as `(0)` and a missing `maxReplicaCount` as `(100)`;
+/// with both missing the cell reads `auto`. A `spec.replicas` that is set while an autoscaler
+/// targets the workload is shown as the number (the ScaledObject row shows the range).
+///
+/// [`Timeline::render`] gives an aligned text table (first column `Kind/name`, then one
+/// right-aligned column per step label); the type is `Serialize` for JSON output:
+/// `{"steps": [...], "rows": [{"kind", "name", "cells": [{"state": "replicas", "replicas": 3},
+/// {"state": "autoscaled", "min": 3, "max": 30}, {"state": "default", "replicas": 1},
+/// {"state": "absent"}]}]}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Timeline {
     /// Step labels, one per column.
