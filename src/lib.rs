@@ -18,7 +18,11 @@ pub mod diff;
 pub mod env;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod manifest;
+pub mod render;
 pub mod yaml;
 
 pub use error::{Error, Result};
+pub use eval::Overlay;
+pub use render::{OpenOptions, Renderer};

@@ -1,42 +1,142 @@
-//! Kubernetes manifests extracted from evaluated Jsonnet, processed as Tanka does.
+//! Kubernetes manifests extracted from evaluated Jsonnet, processed as Tanka does
+//! (`pkg/process`, `pkg/kubernetes/manifest`).
 //!
-//! STUB: signatures are the agreed interface; bodies are being implemented.
-#![allow(unused_variables, dead_code)]
+//! [`process`] runs Tanka's pipeline on an environment's data: extract every object that has
+//! `apiVersion` and `kind` (erroring on anything else with its JSON path), unwrap Lists,
+//! default namespaces, inject labels and resource defaults, and sort. The result prints as
+//! `tk show` prints it with [`to_yaml_stream`].
 
-use crate::env::Environment;
+mod error;
+mod extract;
+mod filter;
+mod id;
+mod namespace;
+mod sort;
+mod verify;
+
 use serde_json::{Map, Value};
 
-/// Errors turning evaluated output into manifests.
-#[derive(Debug, thiserror::Error)]
-pub enum ManifestError {
-    /// Placeholder.
-    #[error("{0}")]
-    Other(String),
-}
+use crate::env::Environment;
+
+pub use error::{ExtractError, InvalidObjectError, ManifestError, SchemaError};
+pub use filter::filter_targets;
+pub use id::ObjectId;
+pub use namespace::{ANNOTATION_NAMESPACED, LABEL_ENVIRONMENT};
 
 /// One Kubernetes object.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Manifest(pub Map<String, Value>);
 
-/// Identity of an object: apiVersion, kind, namespace, name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjectId {
-    /// `apiVersion`.
-    pub api_version: String,
-    /// `kind`.
-    pub kind: String,
-    /// `metadata.namespace` (empty when cluster-wide).
-    pub namespace: String,
-    /// `metadata.name` (or `generateName`).
-    pub name: String,
+impl Manifest {
+    /// `apiVersion` (`""` when not a string).
+    pub fn api_version(&self) -> &str {
+        str_field(&self.0, "apiVersion")
+    }
+
+    /// `kind` (`""` when not a string).
+    pub fn kind(&self) -> &str {
+        str_field(&self.0, "kind")
+    }
+
+    /// `metadata`, when it is an object.
+    pub fn metadata(&self) -> Option<&Map<String, Value>> {
+        self.0.get("metadata").and_then(Value::as_object)
+    }
+
+    /// `metadata.name` (`""` when not a string).
+    pub fn name(&self) -> &str {
+        self.metadata().map_or("", |m| str_field(m, "name"))
+    }
+
+    /// `metadata.generateName` (`""` when not a string).
+    pub fn generate_name(&self) -> &str {
+        self.metadata().map_or("", |m| str_field(m, "generateName"))
+    }
+
+    /// `metadata.namespace` (`""` when not a string, e.g. for cluster-wide objects).
+    pub fn namespace(&self) -> &str {
+        self.metadata().map_or("", |m| str_field(m, "namespace"))
+    }
+
+    /// `<kind>/<metadata.name>`, what `-t/--target` expressions are matched against.
+    pub fn kind_name(&self) -> String {
+        format!("{}/{}", self.kind(), self.name())
+    }
+
+    /// The object's identity.
+    pub fn id(&self) -> ObjectId {
+        ObjectId::of(self)
+    }
+
+    /// The object as a JSON value.
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.clone())
+    }
+
+    /// The object as one YAML document, as `tk show`/`tk export` write it (yaml.v2).
+    pub fn to_yaml(&self) -> String {
+        crate::yaml::to_yaml_v2(&self.to_value())
+    }
+}
+
+impl From<Manifest> for Value {
+    fn from(m: Manifest) -> Self {
+        Value::Object(m.0)
+    }
+}
+
+/// `obj[key]` when it is a string, else `""` (Go's `m[key].(string)` ignoring `ok`).
+fn str_field<'a>(obj: &'a Map<String, Value>, key: &str) -> &'a str {
+    obj.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// Extract, unwrap lists, default namespaces, inject labels/defaults and sort, as `tk show` does.
+///
+/// `data` is what Tanka extracts from: the whole output of a static environment, the `data`
+/// of an inline one. `null` gives no manifests. Errors are Tanka's, word for word (see
+/// [`ManifestError`]).
 pub fn process(data: &Value, env: &Environment) -> Result<Vec<Manifest>, ManifestError> {
-    todo!()
+    if data.is_null() {
+        return Ok(Vec::new());
+    }
+    let extracted = extract::extract(data).map_err(|inner| ManifestError::Extract {
+        env: env.name().to_string(),
+        inner,
+    })?;
+    let objects = extract::unwrap_lists(extracted)?;
+    let label = if env.injects_labels() && !objects.is_empty() {
+        Some(env.name_label().map_err(ManifestError::Label)?)
+    } else {
+        None
+    };
+    let mut out: Vec<Manifest> = objects
+        .into_iter()
+        .map(|mut obj| {
+            namespace::default_namespace(&mut obj, &env.spec.namespace);
+            if let Some(label) = &label {
+                namespace::inject_label(&mut obj, label);
+            }
+            namespace::resource_defaults(&mut obj, &env.spec.resource_defaults);
+            Manifest(obj)
+        })
+        .collect();
+    sort::sort(&mut out);
+    Ok(out)
 }
 
-/// The YAML stream `tk show` prints (documents joined with `---\n`).
+/// The YAML stream `tk show` prints: every manifest as a yaml.v2 document, documents joined
+/// with `---\n` (no `---` before the first). No manifests give `""`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> String {
-    todo!()
+    manifests
+        .iter()
+        .map(Manifest::to_yaml)
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// The manifests as a pretty-printed JSON array (2-space indent, keys sorted, no trailing
+/// newline).
+pub fn to_json_array(manifests: &[Manifest]) -> String {
+    let objects: Vec<&Map<String, Value>> = manifests.iter().map(|m| &m.0).collect();
+    serde_json::to_string_pretty(&objects).unwrap_or_default()
 }

@@ -1,0 +1,129 @@
+//! The pipeline facade: open a Tanka environment once, render it (optionally with an overlay)
+//! as many times as needed.
+//!
+//! [`Renderer`] ties the stages together: [`crate::env`] finds the project and the environment,
+//! [`crate::eval`] evaluates it with jrsonnet (imports are parsed and evaluated once and reused by
+//! every later render), and [`crate::manifest`] turns the output into the sorted manifest list
+//! `tk show` would print.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::env::{EnvError, Environment, ProjectPaths};
+use crate::eval::{EvalOptions, Evaluator, Overlay, PathSegment};
+use crate::manifest::{self, Manifest};
+use crate::Result;
+
+/// Tanka's maximum Jsonnet stack depth (go-jsonnet's default).
+pub const MAX_STACK: usize = 500;
+
+/// The ext code Tanka gives inline environments: using `tk.env` there is an error.
+const INLINE_EXT_CODE: &str = "error 'Using tk.env and std.extVar(\"tanka.dev/environment\") is only supported for static environments. Directly access this inline environment instead.'";
+
+/// How to open an environment.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// For inline environments: select the environment whose name contains this (exact match
+    /// wins), as `tk --name` does.
+    pub name: Option<String>,
+}
+
+/// An opened environment, ready to render any number of times.
+pub struct Renderer {
+    paths: ProjectPaths,
+    env: Environment,
+    evaluator: Evaluator,
+    data_path: Vec<PathSegment>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("paths", &self.paths)
+            .field("env", &self.env)
+            .field("data_path", &self.data_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// Open the environment at `path` (its directory, its `main.jsonnet`, or a path inside it).
+    ///
+    /// Static environments (with `spec.json`) are read from the spec; inline environments are
+    /// evaluated just far enough to list their `Environment` objects (their `data` is not
+    /// evaluated until [`Renderer::render`]).
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<Self> {
+        let paths = ProjectPaths::resolve(path)?;
+        let import_paths = paths.import_paths();
+        if paths.is_static() {
+            let env = Environment::load_static(&paths)?;
+            let evaluator = Evaluator::new(
+                &paths.entrypoint,
+                EvalOptions {
+                    import_paths,
+                    ext_code: vec![("tanka.dev/environment".to_string(), env.to_ext_code())],
+                    max_stack: MAX_STACK,
+                },
+            )?;
+            return Ok(Self {
+                paths,
+                env,
+                evaluator,
+                data_path: Vec::new(),
+            });
+        }
+        let evaluator = Evaluator::new(
+            &paths.entrypoint,
+            EvalOptions {
+                import_paths,
+                ext_code: vec![(
+                    "tanka.dev/environment".to_string(),
+                    INLINE_EXT_CODE.to_string(),
+                )],
+                max_stack: MAX_STACK,
+            },
+        )?;
+        let mut candidates = Vec::new();
+        for found in evaluator.inline_environments()? {
+            let env = Environment::from_inline(&found.object, &paths)?;
+            candidates.push((found.path, env));
+        }
+        let display = path.display().to_string();
+        let (mut data_path, env) =
+            crate::env::select_inline(candidates, options.name.as_deref(), &display)?;
+        data_path.push(PathSegment::Field("data".to_string()));
+        Ok(Self {
+            paths,
+            env,
+            evaluator,
+            data_path,
+        })
+    }
+
+    /// Where the environment lives.
+    pub fn paths(&self) -> &ProjectPaths {
+        &self.paths
+    }
+
+    /// The environment (from `spec.json`, or the selected inline `Environment` object).
+    pub fn environment(&self) -> &Environment {
+        &self.env
+    }
+
+    /// Evaluate the environment's data (what Tanka extracts manifests from), with `overlay`
+    /// applied on top (`<data> + <overlay>`).
+    pub fn evaluate(&self, overlay: Option<&Overlay>) -> Result<Value> {
+        Ok(self.evaluator.evaluate(&self.data_path, overlay)?)
+    }
+
+    /// Render the manifests as `tk show` would, with `overlay` applied on top of the data.
+    pub fn render(&self, overlay: Option<&Overlay>) -> Result<Vec<Manifest>> {
+        let data = self.evaluate(overlay)?;
+        let manifests = manifest::process(&data, &self.env)?;
+        if self.paths.is_static() && manifests.iter().any(|m| m.kind() == "Environment") {
+            return Err(EnvError::static_and_inline().into());
+        }
+        Ok(manifests)
+    }
+}

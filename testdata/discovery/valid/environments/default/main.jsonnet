@@ -1,0 +1,3 @@
+{
+  nested: import 'nestedDir/file.jsonnet',
+}
