@@ -483,3 +483,65 @@ fn secret_diff_text_shows_keys_not_values() {
         .text();
     assert!(shown.contains("+  password: czNjcjN0\n"), "{shown}");
 }
+
+// ---------------------------------------------------------------- real `tk show` output
+
+/// `../shared` (or `$TKSTEP_SHARED`).
+fn shared_dir() -> std::path::PathBuf {
+    std::env::var_os("TKSTEP_SHARED").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        std::path::PathBuf::from,
+    )
+}
+
+/// The objects of one golden `tk show` output (already in Tanka's order).
+fn golden(env: &str) -> Vec<Manifest> {
+    let path = shared_dir()
+        .join("tk-show-golden")
+        .join(format!("{env}.yaml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (set TKSTEP_SHARED)", path.display()));
+    tkstep::yaml::parse_stream(&text)
+        .unwrap()
+        .into_iter()
+        .map(obj)
+        .collect()
+}
+
+#[test]
+fn golden_defaults_to_multi_zone() {
+    let before = golden("test-defaults");
+    let after = golden("test-multi-zone");
+    let step = DiffOptions::new().diff_step("00-before", "01-zone-awareness", &before, &after);
+    // Each side of every modified object is exactly its document in the golden file.
+    let text = step.text();
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            "diff_golden_multi_zone_summary",
+            format!(
+                "{}\n\n{}\n{}",
+                step.summary(),
+                listing(step.objects()),
+                step.diffstat()
+            )
+        )
+    });
+    assert_eq!(step.files().len(), step.diffstat().files.len());
+    assert!(text.starts_with("diff -u -N 00-before/"));
+}
+
+#[test]
+fn golden_timeline() {
+    let envs = ["test-defaults", "test-multi-zone", "test-autoscaling"];
+    let lists: Vec<Vec<Manifest>> = envs.iter().map(|e| golden(e)).collect();
+    let t = Timeline::build(envs.iter().zip(&lists).map(|(e, l)| (*e, l.as_slice())));
+    // Autoscaled deployments have no `spec.replicas`: their ScaledObject's range is shown.
+    let querier = t
+        .rows
+        .iter()
+        .find(|r| r.kind == "Deployment" && r.name == "querier")
+        .unwrap();
+    assert_eq!(querier.cells[0], Cell::Replicas { replicas: json!(6) });
+    assert!(matches!(querier.cells[2], Cell::Autoscaled { .. }));
+    settings().bind(|| insta::assert_snapshot!("diff_golden_timeline", t.render()));
+}

@@ -1,6 +1,5 @@
 //! Small read-only accessors on a manifest's JSON map (private to the diff module).
 
-use crate::manifest::ObjectId;
 use serde_json::{Map, Value};
 
 /// The value at a path of object keys, if every step is an object holding the key.
@@ -18,37 +17,20 @@ pub(crate) fn str_at<'a>(obj: &'a Map<String, Value>, path: &[&str]) -> Option<&
     value_at(obj, path)?.as_str()
 }
 
-/// The object's identity; missing or non-string fields become empty strings.
-/// `name` falls back to `metadata.generateName`, as for Tanka's sort and export names.
-pub(crate) fn object_id(obj: &Map<String, Value>) -> ObjectId {
-    let name = str_at(obj, &["metadata", "name"])
-        .or_else(|| str_at(obj, &["metadata", "generateName"]))
-        .unwrap_or_default();
-    ObjectId {
-        api_version: str_at(obj, &["apiVersion"]).unwrap_or_default().to_owned(),
-        kind: str_at(obj, &["kind"]).unwrap_or_default().to_owned(),
-        namespace: str_at(obj, &["metadata", "namespace"])
-            .unwrap_or_default()
-            .to_owned(),
-        name: name.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn id_uses_generate_name_and_tolerates_missing_fields() {
-        let Value::Object(m) = json!({"kind": "Job", "metadata": {"generateName": "x-"}}) else {
+    fn paths_through_objects_only() {
+        let Value::Object(m) = json!({"spec": {"a": {"b": 1}, "s": "x"}}) else {
             unreachable!()
         };
-        let id = object_id(&m);
-        assert_eq!(id.api_version, "");
-        assert_eq!(id.kind, "Job");
-        assert_eq!(id.name, "x-");
+        assert_eq!(value_at(&m, &["spec", "a", "b"]), Some(&json!(1)));
         assert_eq!(value_at(&m, &[]), None);
-        assert_eq!(str_at(&m, &["metadata", "generateName", "deeper"]), None);
+        assert_eq!(str_at(&m, &["spec", "s"]), Some("x"));
+        assert_eq!(str_at(&m, &["spec", "s", "deeper"]), None);
+        assert_eq!(str_at(&m, &["spec", "a"]), None);
     }
 }

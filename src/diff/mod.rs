@@ -25,7 +25,7 @@
 //!
 //! # Text format
 //!
-//! Per object, as `tk diff` prints it (names: [`object_file_name`]):
+//! Per object, as `tk diff` prints it (names: [`ObjectId::diff_name`](crate::manifest::ObjectId::diff_name)):
 //!
 //! ```text
 //! diff -u -N 00-before/apps-v1.Deployment.default.distributor 01-scale/apps-v1.Deployment.default.distributor
@@ -42,7 +42,7 @@
 //! - hunks come from `similar`'s Myers diff; where several minimal diffs exist, the lines it
 //!   pairs up can differ from GNU diff's choice (the counts and content are the same);
 //! - objects appear in a fixed order (see [Ordering](#ordering)), not kubectl's;
-//! - the diffstat names objects by [`object_file_name`] instead of a common path suffix
+//! - the diffstat names objects by [`ObjectId::diff_name`](crate::manifest::ObjectId::diff_name) instead of a common path suffix
 //!   (see [`DiffStat`]).
 //!
 //! Colours ([`colorize`]) follow Tanka's `term.Colordiff`.
@@ -83,7 +83,7 @@ pub use object::{Change, Counts, ObjectChange, ObjectDiff};
 pub use redact::{is_secret, redact_secret, redaction_marker};
 pub use summary::{DiffStat, FileStat};
 pub use timeline::{Cell, Timeline, TimelineRow};
-pub use unified::{FileDiff, StepDiff, object_file_name};
+pub use unified::{FileDiff, StepDiff};
 
 use crate::manifest::Manifest;
 use serde_json::Value;

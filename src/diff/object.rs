@@ -1,6 +1,5 @@
 //! Object-level comparison of two manifest lists: which objects were added, removed or modified.
 
-use super::fields::object_id;
 use super::redact::redact_secret;
 use crate::manifest::{Manifest, ObjectId};
 use serde::Serialize;
@@ -125,7 +124,7 @@ fn keys(list: &[Manifest]) -> Vec<Key> {
     let mut seen: HashMap<ObjectId, usize> = HashMap::new();
     list.iter()
         .map(|m| {
-            let id = object_id(&m.0);
+            let id = m.id();
             let n = seen.entry(id.clone()).or_insert(0);
             *n += 1;
             (id, *n - 1)

@@ -41,7 +41,8 @@ pub struct FileStat {
 /// - a last line `N files changed, A insertions(+), D deletions(-)` (no plural adjustments, no
 ///   trailing newline). With no changes: `0 files changed, 0 insertions(+), 0 deletions(-)`.
 ///
-/// The name is the object's [`object_file_name`](super::object_file_name). Tanka derives it as
+/// The name is the object's [`ObjectId::diff_name`](crate::manifest::ObjectId::diff_name). Tanka
+/// derives it as
 /// the common suffix of the two paths in the `diff -u -N` line; for step labels that end in the
 /// same character that would drag a piece of the label into the name, so tkstep uses the object
 /// name directly (identical whenever Tanka's own temporary paths are used).

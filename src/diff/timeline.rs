@@ -1,6 +1,6 @@
 //! The replica timeline: how many replicas every workload has at every step.
 
-use super::fields::{object_id, str_at, value_at};
+use super::fields::{str_at, value_at};
 use crate::manifest::Manifest;
 use serde::Serialize;
 use serde_json::Value;
@@ -130,7 +130,7 @@ fn step_cells(manifests: &[Manifest]) -> HashMap<(String, String), Cell> {
     let mut targets: HashMap<(String, String, String), Cell> = HashMap::new();
     let mut cells = HashMap::new();
     for m in manifests {
-        let id = object_id(&m.0);
+        let id = m.id();
         if id.kind != SCALED_OBJECT || id.api_version != KEDA_API {
             continue;
         }
@@ -147,7 +147,7 @@ fn step_cells(manifests: &[Manifest]) -> HashMap<(String, String), Cell> {
         cells.entry((id.kind, id.name)).or_insert(range);
     }
     for m in manifests {
-        let id = object_id(&m.0);
+        let id = m.id();
         if id.kind != DEPLOYMENT && id.kind != STATEFUL_SET {
             continue;
         }

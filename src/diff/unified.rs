@@ -21,17 +21,6 @@ use crate::manifest::ObjectId;
 use serde_json::Value;
 use similar::TextDiff;
 
-/// The name `tk diff` gives an object: `<apiVersion>.<kind>.<namespace>.<name>` with every `/`
-/// replaced by `-`, e.g. `apps-v1.Deployment.default.distributor`. Cluster-wide objects have an
-/// empty namespace, hence two dots (`v1.Namespace..mimir`), as in Tanka.
-pub fn object_file_name(id: &ObjectId) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        id.api_version, id.kind, id.namespace, id.name
-    )
-    .replace('/', "-")
-}
-
 /// The unified diff of one changed object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileDiff {
@@ -39,7 +28,9 @@ pub struct FileDiff {
     pub id: ObjectId,
     /// Added, removed or modified.
     pub change: Change,
-    /// The object's file name, see [`object_file_name`].
+    /// The object's file name, [`ObjectId::diff_name`]: `<apiVersion>.<kind>.<namespace>.<name>`
+    /// with `/` replaced by `-`, e.g. `apps-v1.Deployment.default.distributor` (cluster-wide
+    /// objects: two dots, `v1.Namespace..mimir`, as in Tanka).
     pub name: String,
     /// The uncoloured text: `diff -u -N` line, `---`/`+++` lines and hunks, each line ending in
     /// `\n`. Empty when both sides print the same YAML (see [`StepDiff`]).
@@ -56,7 +47,7 @@ pub(crate) fn file_diff(
 ) -> FileDiff {
     let old = change.before.as_ref().map(&mut *yaml).unwrap_or_default();
     let new = change.after.as_ref().map(&mut *yaml).unwrap_or_default();
-    let name = object_file_name(&change.id);
+    let name = change.id.diff_name();
     let old_path = format!("{from}/{name}");
     let new_path = format!("{to}/{name}");
     let lines = TextDiff::from_lines(&old, &new);
@@ -183,10 +174,7 @@ mod tests {
 
     #[test]
     fn file_name_replaces_slashes() {
-        assert_eq!(
-            object_file_name(&id()),
-            "apps-v1.Deployment.default.distributor"
-        );
+        assert_eq!(id().diff_name(), "apps-v1.Deployment.default.distributor");
     }
 
     #[test]
