@@ -1,4 +1,5 @@
 mod check_rules;
+mod diff_text;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
