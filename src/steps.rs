@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::check::StepRender;
+use crate::check::{self, Direction, Findings, StepRender};
+use crate::diff::{DiffOptions, StepDiff, Timeline};
 use crate::eval::Overlay;
 use crate::manifest::Manifest;
 use crate::overlay::{self, AdaptedPlan, Candidate, EnvProbe, OverlayFile};
@@ -169,5 +170,65 @@ pub fn render_step(renderer: &Renderer, plan: &AdaptedPlan, id: &str) -> Result<
     match overlay::for_step(plan, index) {
         Some(file) => renderer.render(Some(&file.overlay())),
         None => renderer.render(None),
+    }
+}
+
+/// A plan adapted to an environment and rendered at every step: the input of diffs, the
+/// replica timeline and the checks.
+#[derive(Debug, Clone)]
+pub struct PlanRun {
+    /// The plan as adapted to the environment.
+    pub plan: AdaptedPlan,
+    /// The environment before any step, then after each config step.
+    pub steps: Vec<RenderedStep>,
+}
+
+impl PlanRun {
+    /// Adapt `plan` to the environment behind `renderer` and render every step.
+    pub fn new(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<Self> {
+        let plan = adapt_plan(renderer, plan, params)?;
+        let steps = render_plan(renderer, &plan)?;
+        Ok(Self { plan, steps })
+    }
+
+    /// The diff of every config step against the state before it, in plan order.
+    pub fn diffs(&self, options: &DiffOptions) -> Vec<StepDiff> {
+        self.steps
+            .windows(2)
+            .map(|pair| {
+                options.diff_step(
+                    &pair[0].label,
+                    &pair[1].label,
+                    &pair[0].manifests,
+                    &pair[1].manifests,
+                )
+            })
+            .collect()
+    }
+
+    /// Replicas of every workload at every rendered state.
+    pub fn timeline(&self) -> Timeline {
+        Timeline::build(
+            self.steps
+                .iter()
+                .map(|s| (s.id.clone(), s.manifests.as_slice())),
+        )
+    }
+
+    /// The direction of the plan, for the checks.
+    pub fn direction(&self) -> Direction {
+        Direction::ToReadWrite
+    }
+
+    /// Run the safety checks on the rendered steps (the final overlay is checked for leftover
+    /// overrides of old-mode objects).
+    pub fn check(&self) -> Findings {
+        let input: Vec<StepRender> = self.steps.iter().map(RenderedStep::to_check_input).collect();
+        let final_overlay = self
+            .steps
+            .last()
+            .and_then(|s| s.overlay.as_ref())
+            .map(|o| o.code.as_str());
+        check::run(&input, self.direction(), final_overlay)
     }
 }

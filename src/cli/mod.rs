@@ -1,6 +1,13 @@
 //! Command-line parsing (clap) and dispatch. Every command is a thin layer over the library.
 
+mod check;
+mod common;
+mod diff;
+mod export;
+mod files;
 mod output;
+mod overlays;
+mod plan;
 mod render;
 
 use std::process::ExitCode;
@@ -16,7 +23,12 @@ pub const EXIT_ERROR: u8 = 1;
 #[derive(Debug, Parser)]
 #[command(name = "tkstep", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices"
+    after_help = "Examples:
+  tkstep render testdata/project/environments/mimir-microservices
+  tkstep plan testdata/project/environments/mimir-microservices
+  tkstep diff testdata/project/environments/mimir-microservices --summary
+  tkstep overlays testdata/project/environments/mimir-microservices --out migration/
+  tkstep check testdata/project/environments/mimir-microservices"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -26,6 +38,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Render(render::RenderArgs),
+    Plan(plan::PlanCmdArgs),
+    Overlays(overlays::OverlaysArgs),
+    Diff(diff::DiffArgs),
+    Export(export::ExportArgs),
+    Check(check::CheckArgs),
 }
 
 /// Parse arguments, run the command, map the outcome to an exit code.
@@ -33,6 +50,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Render(args) => render::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Overlays(args) => overlays::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

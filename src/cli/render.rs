@@ -1,10 +1,10 @@
-//! `tkstep render`: print an environment's manifests like `tk show`.
-
-use std::path::PathBuf;
+//! `tkstep render`: print an environment's manifests like `tk show`, optionally as they will be
+//! after a plan step.
 
 use clap::{Args, ValueEnum};
-use tkstep::{OpenOptions, Renderer, manifest};
+use tkstep::{manifest, steps};
 
+use super::common::{EnvArgs, PlanArgs};
 use super::{EXIT_OK, output};
 
 /// Output format of rendered manifests.
@@ -18,32 +18,36 @@ pub enum Format {
 
 /// Print an environment's Kubernetes manifests exactly as `tk show` would.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  tkstep render testdata/project/environments/mimir-microservices\n  tkstep render testdata/project/environments/inline --name inline-prod --format json"
-)]
+#[command(after_help = "Examples:
+  tkstep render testdata/project/environments/mimir-microservices
+  tkstep render testdata/project/environments/mimir-microservices --step 5.2
+  tkstep render testdata/project/environments/inline --name inline-prod --format json")]
 pub struct RenderArgs {
-    /// The environment: its directory, its main.jsonnet, or a path inside it.
-    pub env: PathBuf,
-    /// Inline environments: select the one whose name contains this (exact match wins).
-    #[arg(long)]
-    pub name: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Render the environment as it will be after this plan step (e.g. 2, 5.2, 7.2a).
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
+    #[command(flatten)]
+    pub plan: PlanArgs,
 }
 
 /// Run `tkstep render`.
 pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
-    let renderer = Renderer::open(
-        &args.env,
-        &OpenOptions {
-            name: args.name.clone(),
-        },
-    )?;
-    let manifests = renderer.render(None)?;
+    let renderer = args.env.open()?;
+    let manifests = match &args.step {
+        None => renderer.render(None)?,
+        Some(id) => {
+            let plan = args.plan.adapted(&renderer)?;
+            steps::render_step(&renderer, &plan, id)?
+        }
+    };
     let text = match args.format {
         Format::Yaml => manifest::to_yaml_stream(&manifests),
-        Format::Json => manifest::to_json_array(&manifests),
+        Format::Json => manifest::to_json_array(&manifests) + "\n",
     };
     output::print(&text)?;
     Ok(EXIT_OK)

@@ -1,0 +1,41 @@
+//! `tkstep check`: run the migration safety rules on every rendered step.
+
+use clap::Args;
+use tkstep::steps::PlanRun;
+
+use super::common::{EnvArgs, PlanArgs};
+use super::output;
+
+/// Check every step of the plan against the migration's invariants (read and write capacity,
+/// store-gateway ring exit, ruler remote evaluation, one ingester zone per step, no surprise
+/// removal of data-holding StatefulSets, a clean final state).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tkstep check testdata/project/environments/mimir-microservices
+  tkstep check testdata/project/environments/mimir-single-zone --json
+
+Exit codes: 0 no error found, 3 a rule found an error, 1 evaluation or input error.")]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub plan: PlanArgs,
+}
+
+/// Run `tkstep check`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    let renderer = args.env.open()?;
+    let (plan, params) = args.plan.plan()?;
+    let run = PlanRun::new(&renderer, &plan, &params)?;
+    let findings = run.check();
+    let text = if args.json {
+        findings.to_json() + "\n"
+    } else {
+        findings.to_text()
+    };
+    output::print(&text)?;
+    Ok(findings.exit_code())
+}

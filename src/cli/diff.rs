@@ -1,0 +1,122 @@
+//! `tkstep diff`: what every step of the plan changes in the rendered manifests.
+
+use clap::Args;
+use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepJson};
+use tkstep::steps::PlanRun;
+
+use super::common::{ColorChoice, EnvArgs, PlanArgs};
+use super::{EXIT_OK, output};
+
+/// Render every step of the plan and show what each changes: per-object unified diffs in
+/// `tk diff` style, a summary line per step, the replica timeline and the safety checks.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tkstep diff testdata/project/environments/mimir-microservices
+  tkstep diff testdata/project/environments/mimir-microservices --step 5.2
+  tkstep diff testdata/project/environments/mimir-microservices --summary
+  tkstep diff testdata/project/environments/mimir-microservices --json > steps.json
+
+Exit codes: 0 success (16 with --exit-code when a step changes anything), 1 error.")]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Only this step's diff (against the state before it).
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// Only the summary line per step, a diffstat, and the replica timeline.
+    #[arg(long)]
+    pub summary: bool,
+    /// Print JSON: [{step, name, changes: [{kind, namespace, name, change, diff}]}].
+    #[arg(long, conflicts_with = "summary")]
+    pub json: bool,
+    /// Colour the diff (additions green, deletions red, headers bold).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Exit with 16 when any shown step changes anything (as `tk diff` does).
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Show Secret values instead of redacting them.
+    #[arg(long)]
+    pub show_secrets: bool,
+    #[command(flatten)]
+    pub plan: PlanArgs,
+}
+
+/// Run `tkstep diff`.
+pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+    let color = !args.json && args.color.enabled();
+    let renderer = args.env.open()?;
+    let (plan, params) = args.plan.plan()?;
+    if let Some(id) = &args.step {
+        plan.index_of(id)?;
+    }
+    let run = PlanRun::new(&renderer, &plan, &params)?;
+    let mut options = DiffOptions::new();
+    options.color(color).show_secrets(args.show_secrets);
+    let diffs = run.diffs(&options);
+    // Pair each diff with the config step it belongs to (steps[0] is "before").
+    let mut shown = Vec::new();
+    for (rendered, diff) in run.steps.iter().skip(1).zip(&diffs) {
+        let keep = match &args.step {
+            None => true,
+            Some(id) => *id == rendered.id,
+        };
+        if keep {
+            shown.push((rendered, diff));
+        }
+    }
+    if let Some(id) = &args.step
+        && shown.is_empty()
+    {
+        let step = run.plan.plan.step(id).map(|s| s.kind.as_str()).unwrap_or("unknown");
+        eprintln!("Step {id} is a {step} step: it changes no manifests.");
+    }
+    let changed = shown.iter().any(|(_, d)| d.has_changes());
+
+    let mut text = String::new();
+    if args.json {
+        let json: Vec<StepJson> = shown
+            .iter()
+            .map(|(r, d)| d.to_json(&r.id, &r.name))
+            .collect();
+        text = serde_json::to_string_pretty(&json)? + "\n";
+    } else {
+        for (rendered, diff) in &shown {
+            let title = format!(
+                "# step {} {}: {}\n",
+                rendered.id,
+                rendered.name,
+                diff.summary()
+            );
+            text.push_str(&title);
+            if args.summary {
+                if diff.has_changes() {
+                    text.push_str(&diff.diffstat().render(color));
+                    text.push('\n');
+                }
+            } else {
+                text.push_str(&diff.text());
+            }
+            text.push('\n');
+        }
+        if args.step.is_none() {
+            text.push_str("# replica timeline\n");
+            text.push_str(&run.timeline().render());
+            let findings = run.check();
+            let s = findings.summary();
+            text.push_str(&format!(
+                "\n# checks: {} error(s), {} warning(s), {} note(s) — run `tkstep check` for details\n",
+                s.errors, s.warnings, s.info
+            ));
+        }
+    }
+    output::print(&text)?;
+    if !changed && !args.json {
+        eprintln!("No differences.");
+    }
+    Ok(if args.exit_code && changed {
+        EXIT_DIFFERENCES as u8
+    } else {
+        EXIT_OK
+    })
+}
