@@ -612,3 +612,38 @@ fn static_analysis_errors_name_the_location() {
     assert_contains_all(&err.message, &["undefinedVariable", "main.jsonnet:2:"]);
 }
 
+#[test]
+fn deeply_nested_values_are_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.jsonnet");
+    // Built eagerly (no recursion limit applies) and lazily, 20,000 levels deep.
+    for code in [
+        "{ deep: std.foldl(function(acc, i) { a: acc }, std.range(1, 20000), {}) }",
+        "local f(n) = if n == 0 then {} else { a: f(n - 1) };\n{ deep: f(20000) }",
+    ] {
+        std::fs::write(&main, code).unwrap();
+        let evaluator = Evaluator::new(&main, EvalOptions::default()).unwrap();
+        let err = evaluator.evaluate(&[], None).unwrap_err();
+        assert_contains_all(
+            &err.message,
+            &[
+                &format!("nested more than {} levels", tkstep::eval::MAX_OUTPUT_DEPTH),
+                ".deep.a.a.a",
+            ],
+        );
+        drop(evaluator); // must not overflow the stack either
+    }
+    // 900 levels are fine.
+    std::fs::write(&main, "std.foldl(function(acc, i) [acc], std.range(1, 900), [])").unwrap();
+    let got = Evaluator::new(&main, EvalOptions::default())
+        .unwrap()
+        .evaluate(&[], None)
+        .unwrap();
+    let mut depth = 0;
+    let mut v = &got;
+    while let Some(inner) = v.get(0) {
+        depth += 1;
+        v = inner;
+    }
+    assert_eq!(depth, 900);
+}

@@ -45,11 +45,22 @@ pub(crate) fn val_to_json(value: &Val) -> Result<serde_json::Value, ForceError> 
     force(value, &mut Vec::new())
 }
 
+/// Deepest nesting accepted in the output. Kubernetes objects nest a few dozen levels; values
+/// nested thousands of levels deep would make every recursive consumer (destructors, YAML
+/// writers) overflow the stack.
+pub const MAX_OUTPUT_DEPTH: usize = 1000;
+
 fn force(value: &Val, path: &mut Vec<PathSegment>) -> Result<serde_json::Value, ForceError> {
     let fail = |error: Error, path: &[PathSegment]| ForceError {
         error,
         path: path.to_vec(),
     };
+    if path.len() > MAX_OUTPUT_DEPTH && matches!(value, Val::Arr(_) | Val::Obj(_)) {
+        return Err(fail(
+            error!("output nested more than {MAX_OUTPUT_DEPTH} levels deep"),
+            path,
+        ));
+    }
     Ok(match value {
         Val::Null => serde_json::Value::Null,
         Val::Bool(b) => serde_json::Value::Bool(*b),

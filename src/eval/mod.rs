@@ -42,6 +42,7 @@ use jrsonnet_evaluator::{
 use jrsonnet_ir::SourceFile;
 
 pub use errors::MAX_FRAMES;
+pub use json::MAX_OUTPUT_DEPTH;
 pub use natives::{json_indent, quote_meta, regex_match, regex_subst};
 
 /// An evaluation error, rendered with file:line:column.
@@ -213,6 +214,14 @@ impl Evaluator {
         path: &[PathSegment],
         overlay: Option<&Overlay>,
     ) -> Result<serde_json::Value, EvalError> {
+        with_large_stack(|| self.evaluate_on_this_stack(path, overlay))
+    }
+
+    fn evaluate_on_this_stack(
+        &self,
+        path: &[PathSegment],
+        overlay: Option<&Overlay>,
+    ) -> Result<serde_json::Value, EvalError> {
         let _entered = self.enter()?;
         let mut value = self.main().map_err(|e| self.error(&e, None, None))?;
         for (i, segment) in path.iter().enumerate() {
@@ -243,12 +252,14 @@ impl Evaluator {
 
     /// Find inline `Environment` objects without evaluating their `data`.
     pub fn inline_environments(&self) -> Result<Vec<InlineEnvironment>, EvalError> {
-        let _entered = self.enter()?;
-        let value = self.main().map_err(|e| self.error(&e, None, None))?;
-        let mut out = Vec::new();
-        inline::collect(&value, &mut Vec::new(), &mut out)
-            .map_err(|e| self.error(&e.error, None, Some(&e.path)))?;
-        Ok(out)
+        with_large_stack(|| {
+            let _entered = self.enter()?;
+            let value = self.main().map_err(|e| self.error(&e, None, None))?;
+            let mut out = Vec::new();
+            inline::collect(&value, &mut Vec::new(), &mut out)
+                .map_err(|e| self.error(&e.error, None, Some(&e.path)))?;
+            Ok(out)
+        })
     }
 
     /// Enter the state (needed by `std.extVar`) and set the stack limit on this thread.
@@ -309,6 +320,27 @@ impl Evaluator {
         }
         EvalError::new(message)
     }
+}
+
+impl Drop for Evaluator {
+    fn drop(&mut self) {
+        // The cached values can nest deeply; their destructors recurse.
+        let state = std::mem::take(&mut self.state);
+        with_large_stack(move || drop(state));
+    }
+}
+
+/// Stack size for evaluation calls and for dropping the evaluator's state.
+///
+/// jrsonnet bounds the recursion of evaluation (max stack depth) and grows the stack while
+/// manifesting, but dropping a deeply nested value (e.g. 5,000 objects built by `std.foldl`)
+/// recurses once per level and would overflow a normal thread stack, aborting the process.
+/// The memory is reserved, not committed: only the pages actually used cost anything.
+const LARGE_STACK: usize = 256 << 20;
+
+/// Run `f` on a fresh stack of [`LARGE_STACK`] bytes (same thread).
+fn with_large_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::grow(LARGE_STACK, f)
 }
 
 /// `value[segment]`: `None` when the field/element does not exist.
