@@ -647,3 +647,133 @@ fn deeply_nested_values_are_an_error_not_a_crash() {
     }
     assert_eq!(depth, 900);
 }
+
+/// Runs `tests/conformance/natives_oracle.go` (Go's regexp / QuoteMeta / json.Indent) on `calls`.
+fn go_oracle(calls: &[Value]) -> Vec<Value> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let oracle = manifest_dir().join("tests/conformance/natives_oracle.go");
+    let mut child = Command::new("go")
+        .arg("run")
+        .arg(&oracle)
+        .env("GO111MODULE", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("this test needs Go (`go` on PATH, e.g. Debian golang-go) to run the natives oracle");
+    let input = serde_json::to_vec(calls).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "go oracle failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn natives_match_go_on_tricky_inputs() {
+    use tkstep::eval::{json_indent, quote_meta, regex_match, regex_subst};
+    let patterns = [
+        "", "a", "^a$", r"\d+", r"\w+", r"\s", r"\S+", r"\bfoo\b", r"\Bo", r"[\d]", r"[^\w]",
+        r"[\s\d]+", r"[^\D]", r"\Qa.b\E", r"\Qa.b", "[[]", "[]a]", "[^]a]", "[a&&b]", "[a~~b]",
+        "[a-c--]", "(?i)straße", "(?i)k", r"\pL+", r"\p{Greek}", r"\PL", "[[:alpha:]]+",
+        "[[:^digit:]]", "[[:word:]]", "a{2,3}", "a{,3}", "x{1001}", "(?P<n>a)", r"\z", "a$",
+        "(?m)^b", "(?s)a.b", "a.b", "[a-", "(", "a**", "a++", r"\C", r"\8", r"\x41", r"\x{263a}",
+        r"\v", r"\e", r"\Z", r"\A", "(?U)a+", "[[:foo:]]", "é+", r"[\x00-\x{10FFFF}]", "☺",
+        r"\1", "(a)|b", "a|", "(?:)", "^", "$",
+    ];
+    let texts = [
+        "", "a", "abc", "foo bar", "١٢٣", "é", "\n", "aaa", "straße", "STRASSE", "\u{212a}",
+        "x\ny", "a.b", "[", "]a", "&", "a-c", "\u{b}", "☺ é", "ab\n",
+    ];
+    let mut calls = Vec::new();
+    for p in patterns {
+        for t in texts {
+            calls.push(json!({"fn": "regexMatch", "args": [p, t]}));
+        }
+    }
+    let substs = [
+        ("p[^m]*", "pm", "poe"),
+        ("a*", "baaac", "X"),
+        ("", "abc", "-"),
+        ("b*", "abc", "[$0]"),
+        ("(a)(b)?", "ab a", "<$2|$1>"),
+        ("(a)", "a", "$1x"),
+        ("(a)", "a", "${1}x"),
+        ("(a)", "a", "$$1"),
+        ("(a)", "a", "$"),
+        ("(a)", "a", "${1"),
+        ("(a)", "a", "${}"),
+        ("(a)", "a", "$-1"),
+        ("(a)", "a", "$01"),
+        ("(a)", "a", "$10"),
+        ("(?P<word>\\w+)", "hi there", "${word}!"),
+        ("(?P<word>\\w+)", "hi there", "$word!"),
+        ("(?P<w>\\w+)", "hi", "$wx"),
+        ("(?P<é>a)", "a", "[$é]"),
+        ("\\s+", "a \t b\nc", " "),
+        ("é", "éaé", "e"),
+        ("(a|)", "bab", "<$1>"),
+        ("^", "ab\ncd", ">"),
+        ("(?m)^", "ab\ncd", ">"),
+        ("$", "ab\n", "<"),
+        ("[", "x", "y"),
+    ];
+    for (p, s, r) in substs {
+        calls.push(json!({"fn": "regexSubst", "args": [p, s, r]}));
+    }
+    let quotes = [
+        "", "([0-9]+).*\\s", "a-b#c&d~e é", "^$|{}", "\\", "no meta", "\t\n", "]]", "☺.",
+    ];
+    for q in quotes {
+        calls.push(json!({"fn": "escapeStringRegex", "args": [q]}));
+    }
+    let jsons = [
+        "{}", "[]", "{ }", "[ ]", "  {\"a\": 47}  ", "{\"z\":[1.50,2e3,-0,1E+2],\"a\":{}}",
+        "\"x\"", "1", "null", "true", "[[[]]]", "[{},{\"a\":[{}]}]", "{\"a\":\"\\u00e9\\n\\\"\"}",
+        "{\"a\":1,}", "[1,]", "{", "", "01", "1.", "-", "tru", "[1] 2", "\"\\x\"", "{a:1}",
+        "'a'", "1e", "\"\t\"", "{\"a\" : 1 , \"b\":[ 1 , 2 ]}", "\n[1]\n", "[1 2]", "{\"a\" 1}",
+        "{\"a\":1 \"b\":2}", "-01", "2.5e-3", "\"é☺\"",
+    ];
+    for j in jsons {
+        for indent in [0, 2, 4] {
+            calls.push(json!({"fn": "manifestJsonFromJson", "args": [j, indent]}));
+        }
+    }
+
+    let expected = go_oracle(&calls);
+    assert_eq!(expected.len(), calls.len());
+    let mut mismatches = Vec::new();
+    for (call, want) in calls.iter().zip(&expected) {
+        let args: Vec<&Value> = call["args"].as_array().unwrap().iter().collect();
+        let s = |i: usize| args[i].as_str().unwrap();
+        let got: Result<Value, String> = match call["fn"].as_str().unwrap() {
+            "regexMatch" => regex_match(s(0), s(1)).map(Value::from),
+            "regexSubst" => regex_subst(s(0), s(1), s(2)).map(Value::from),
+            "escapeStringRegex" => Ok(Value::from(quote_meta(s(0)))),
+            "manifestJsonFromJson" => {
+                let indent = " ".repeat(args[1].as_u64().unwrap() as usize);
+                json_indent(s(0), &indent).map(Value::from)
+            }
+            other => panic!("unknown fn {other}"),
+        };
+        let agrees = match (&got, want.get("ok")) {
+            (Ok(v), Some(w)) => v == w,
+            (Err(_), None) => true,
+            _ => false,
+        };
+        if !agrees {
+            mismatches.push(format!("{call}: go {want}, tkstep {got:?}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} calls differ from Go:\n{}",
+        mismatches.len(),
+        calls.len(),
+        mismatches.join("\n")
+    );
+}

@@ -344,17 +344,27 @@ pub fn quote_meta(s: &str) -> String {
 /// The syntaxes are nearly the same; the differences handled here:
 /// - Perl classes `\d \w \s \b` (and negations) are ASCII-only in Go, Unicode in Rust;
 /// - `\Q...\E` quotes a literal in Go, unsupported in Rust;
-/// - inside a bracket class Go takes `[` literally and has no `&&`/`~~` set operators.
-fn translate_re2(pattern: &str) -> String {
+/// - inside a bracket class Go takes `[` literally and has no `&&`/`~~` set operators;
+/// - a `{` that does not start a repetition is a literal in Go;
+/// - Go rejects what Rust accepts: stacked repetitions (`a**`), counts above 1000, unknown
+///   POSIX classes, group names other than ASCII letters, digits and `_`.
+fn translate_re2(pattern: &str) -> std::result::Result<String, String> {
+    const POSIX: [&str; 14] = [
+        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+        "space", "upper", "word", "xdigit",
+    ];
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut in_class = false;
     // Position right after the class opener (`[` or `[^`): a `]` there is a literal.
     let mut class_start = 0;
+    // Whether the previous item was a repetition (Go forbids stacking them).
+    let mut after_repeat = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c == '\\' && i + 1 < chars.len() {
+            after_repeat = false;
             let n = chars[i + 1];
             let ascii = match n {
                 'd' => Some("[0-9]"),
@@ -377,6 +387,14 @@ fn translate_re2(pattern: &str) -> String {
                     i += 1;
                 }
                 i += 2; // skip `\E` (or run past the end)
+            } else if matches!(n, 'p' | 'P' | 'x') && chars.get(i + 2) == Some(&'{') {
+                // `\p{Greek}`, `\x{263a}`: copy through the closing brace.
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .map_or(chars.len(), |p| i + p + 1);
+                out.extend(&chars[i..end]);
+                i = end;
             } else {
                 out.push(c);
                 out.push(n);
@@ -388,44 +406,138 @@ fn translate_re2(pattern: &str) -> String {
             match c {
                 ']' if i != class_start => in_class = false,
                 '[' if chars.get(i + 1) == Some(&':') => {
-                    // POSIX class `[:alpha:]`: copy through `:]`.
+                    // POSIX class `[:alpha:]` / `[:^alpha:]`: check and copy through `:]`.
                     if let Some(len) = chars[i..]
                         .windows(2)
                         .position(|w| w == [':', ']'])
                         .map(|p| p + 2)
                     {
+                        let name: String = chars[i + 2..i + len - 2].iter().collect();
+                        if !POSIX.contains(&name.trim_start_matches('^')) {
+                            return Err(format!("invalid character class range: `[:{name}:]`"));
+                        }
                         out.extend(&chars[i..i + len]);
                         i += len;
                         continue;
                     }
-                    out.push_str(r"\[");
-                    i += 1;
-                    continue;
-                }
-                '[' | '&' | '~' => {
                     out.push('\\');
                 }
+                '[' | '&' | '~' => out.push('\\'),
                 _ => {}
             }
             out.push(c);
             i += 1;
             continue;
         }
-        if c == '[' {
-            in_class = true;
-            out.push('[');
-            i += 1;
-            if chars.get(i) == Some(&'^') {
-                out.push('^');
+        match c {
+            '[' => {
+                after_repeat = false;
+                in_class = true;
+                out.push('[');
                 i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                class_start = i;
+                continue;
             }
-            class_start = i;
-            continue;
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                after_repeat = false;
+                let rest: String = chars[i..].iter().take(4).collect();
+                let name_start = if rest.starts_with("(?P<") {
+                    Some(i + 4)
+                } else if rest.starts_with("(?<") {
+                    Some(i + 3)
+                } else {
+                    None
+                };
+                if let Some(start) = name_start {
+                    let end = chars[start..]
+                        .iter()
+                        .position(|&c| c == '>')
+                        .map(|p| start + p)
+                        .ok_or("invalid named capture")?;
+                    let name = &chars[start..end];
+                    if name.is_empty() || !name.iter().all(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                        return Err(format!(
+                            "invalid named capture: `{}`",
+                            chars[i..=end].iter().collect::<String>()
+                        ));
+                    }
+                    out.extend(&chars[i..=end]);
+                    i = end + 1;
+                } else {
+                    out.push_str("(?");
+                    i += 2;
+                }
+                continue;
+            }
+            '*' | '+' | '?' => {
+                if after_repeat {
+                    return Err(format!("invalid nested repetition operator: `{c}`"));
+                }
+                out.push(c);
+                i += 1;
+                if chars.get(i) == Some(&'?') {
+                    out.push('?');
+                    i += 1;
+                }
+                after_repeat = true;
+                continue;
+            }
+            '{' => {
+                if let Some((len, min, max)) = parse_repeat(&chars[i..]) {
+                    if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+                        let text: String = chars[i..i + len].iter().collect();
+                        return Err(format!("invalid repeat count: `{text}`"));
+                    }
+                    if after_repeat {
+                        return Err("invalid nested repetition operator: `{`".to_owned());
+                    }
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    if chars.get(i) == Some(&'?') {
+                        out.push('?');
+                        i += 1;
+                    }
+                    after_repeat = true;
+                } else {
+                    out.push_str(r"\{");
+                    i += 1;
+                    after_repeat = false;
+                }
+                continue;
+            }
+            '}' => out.push('\\'),
+            _ => {}
         }
+        after_repeat = false;
         out.push(c);
         i += 1;
     }
-    out
+    Ok(out)
+}
+
+/// `{n}`, `{n,}` or `{n,m}` at the start of `chars`: (length, n, m).
+fn parse_repeat(chars: &[char]) -> Option<(usize, u64, Option<u64>)> {
+    let close = chars.iter().position(|&c| c == '}')?;
+    let body: String = chars[1..close].iter().collect();
+    let number = |s: &str| -> Option<u64> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(s.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (min, max) = match body.split_once(',') {
+        None => {
+            let n = number(&body)?;
+            (n, Some(n))
+        }
+        Some((lo, "")) => (number(lo)?, None),
+        Some((lo, hi)) => (number(lo)?, Some(number(hi)?)),
+    };
+    Some((close + 1, min, max))
 }
 
 thread_local! {
@@ -438,7 +550,7 @@ fn compile(pattern: &str) -> std::result::Result<Regex, String> {
     if let Some(re) = REGEX_CACHE.with_borrow(|c| c.get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = Regex::new(&translate_re2(pattern)).map_err(|e| e.to_string())?;
+    let re = Regex::new(&translate_re2(pattern)?).map_err(|e| e.to_string())?;
     REGEX_CACHE.with_borrow_mut(|c| {
         if c.len() >= 512 {
             c.clear();
