@@ -127,7 +127,11 @@ fn native_errors_are_jsonnet_errors() {
     ];
     for (call, needle) in cases {
         let file = dir.path().join("main.jsonnet");
-        std::fs::write(&file, format!("std.native('{}", call.replacen('(', "')(", 1))).unwrap();
+        std::fs::write(
+            &file,
+            format!("std.native('{}", call.replacen('(', "')(", 1)),
+        )
+        .unwrap();
         let err = Evaluator::new(&file, EvalOptions::default())
             .unwrap()
             .evaluate(&[], None)
@@ -212,7 +216,10 @@ fn overlays_apply_on_top_and_import_env_libraries() {
         base["web"]["deployment"]["spec"]["template"]["spec"]["containers"][0]["args"],
         json!(["-log.level=info"])
     );
-    assert_eq!(base["web"]["service"]["spec"]["ports"], json!([{"port": 8080}]));
+    assert_eq!(
+        base["web"]["service"]["spec"]["ports"],
+        json!([{"port": 8080}])
+    );
 
     let config = overlay(
         "step 1 overlay",
@@ -263,7 +270,10 @@ fn evaluate_indexes_into_objects_and_arrays() {
         PathSegment::Index(0),
         field("image"),
     ];
-    assert_eq!(evaluator.evaluate(&path, None).unwrap(), json!("nginx:1.25"));
+    assert_eq!(
+        evaluator.evaluate(&path, None).unwrap(),
+        json!("nginx:1.25")
+    );
     let err = evaluator
         .evaluate(&[field("web"), field("nope")], None)
         .unwrap_err();
@@ -284,7 +294,9 @@ fn repeated_evaluations_reuse_parsed_and_evaluated_imports() {
     for i in 0..10 {
         let o = overlay(
             &format!("overlay {i}"),
-            &format!("local k = import 'kube/kube.libsonnet'; {{ _config+:: {{ replicas: {i} }} }}"),
+            &format!(
+                "local k = import 'kube/kube.libsonnet'; {{ _config+:: {{ replicas: {i} }} }}"
+            ),
         );
         let got = evaluator.evaluate(&[], Some(&o)).unwrap();
         assert_eq!(got["web"]["deployment"]["spec"]["replicas"], json!(i));
@@ -324,7 +336,8 @@ fn write_big_library(dir: &Path) {
 fn overlay_evaluations_are_much_cheaper_than_the_first() {
     let dir = tempfile::tempdir().unwrap();
     write_big_library(dir.path());
-    let evaluator = Evaluator::new(&dir.path().join("main.jsonnet"), EvalOptions::default()).unwrap();
+    let evaluator =
+        Evaluator::new(&dir.path().join("main.jsonnet"), EvalOptions::default()).unwrap();
     let start = Instant::now();
     let first = evaluator.evaluate(&[], None).unwrap();
     let first_time = start.elapsed();
@@ -352,7 +365,12 @@ fn inline_environments_are_found_without_evaluating_data() {
     let envs = evaluator.inline_environments().unwrap();
     let found: Vec<(String, Value)> = envs
         .iter()
-        .map(|e| (tkstep::eval::DisplayPath(&e.path).to_string(), e.object.clone()))
+        .map(|e| {
+            (
+                tkstep::eval::DisplayPath(&e.path).to_string(),
+                e.object.clone(),
+            )
+        })
         .collect();
     let env = |name: &str, ns: &str| {
         json!({
@@ -376,18 +394,28 @@ fn inline_environments_are_found_without_evaluating_data() {
         .unwrap_err();
     assert_contains_all(
         &err.message,
-        &["boom: data of env-a was evaluated", "inline/main.jsonnet:7:"],
+        &[
+            "boom: data of env-a was evaluated",
+            "inline/main.jsonnet:7:",
+        ],
     );
 }
 
 #[test]
 fn legit_recursion_450_deep_succeeds_on_any_thread() {
-    let got = fixture("recursion/deep.jsonnet").evaluate(&[], None).unwrap();
+    let got = fixture("recursion/deep.jsonnet")
+        .evaluate(&[], None)
+        .unwrap();
     assert_eq!(got, json!({"sum": 101475}));
     // The depth limit is thread-local: a fresh thread gets it set by the call too.
-    let got = std::thread::spawn(|| fixture("recursion/deep.jsonnet").evaluate(&[], None).unwrap().to_string())
-        .join()
-        .unwrap();
+    let got = std::thread::spawn(|| {
+        fixture("recursion/deep.jsonnet")
+            .evaluate(&[], None)
+            .unwrap()
+            .to_string()
+    })
+    .join()
+    .unwrap();
     assert_eq!(got, r#"{"sum":101475}"#);
     // And the limit is really applied: 200 is not enough.
     let options = EvalOptions {
@@ -473,7 +501,10 @@ fn error_stack_overflow_is_clean_and_truncated() {
         ],
     );
     let lines = message.lines().count();
-    assert!(lines <= 8, "trace not collapsed ({lines} lines):\n{message}");
+    assert!(
+        lines <= 8,
+        "trace not collapsed ({lines} lines):\n{message}"
+    );
 }
 
 #[test]
@@ -541,7 +572,10 @@ fn error_in_overlay_names_the_overlay() {
     let err = evaluator.evaluate(&[], Some(&missing)).unwrap_err();
     assert_contains_all(
         &err.message,
-        &["import \"nope.libsonnet\" not found", "step 5.4 overlay:2:3-"],
+        &[
+            "import \"nope.libsonnet\" not found",
+            "step 5.4 overlay:2:3-",
+        ],
     );
     // The evaluator is still usable afterwards.
     assert_eq!(
@@ -581,7 +615,10 @@ fn ext_code_errors_and_tk_from_inline_env() {
         .unwrap()
         .evaluate(&[], None)
         .unwrap_err();
-    assert_contains_all(&err.message, &["external variable is not defined: nope", "main.jsonnet:1:"]);
+    assert_contains_all(
+        &err.message,
+        &["external variable is not defined: nope", "main.jsonnet:1:"],
+    );
 
     // Ext code is evaluated once, however often it is used.
     std::fs::write(
@@ -596,7 +633,10 @@ fn ext_code_errors_and_tk_from_inline_env() {
         ],
         ..EvalOptions::default()
     };
-    let got = Evaluator::new(&main, options).unwrap().evaluate(&[], None).unwrap();
+    let got = Evaluator::new(&main, options)
+        .unwrap()
+        .evaluate(&[], None)
+        .unwrap();
     assert_eq!(got, json!([{"n": 1}, {"n": 1}, {"name": "e"}]));
 }
 
@@ -634,7 +674,11 @@ fn deeply_nested_values_are_an_error_not_a_crash() {
         drop(evaluator); // must not overflow the stack either
     }
     // 900 levels are fine.
-    std::fs::write(&main, "std.foldl(function(acc, i) [acc], std.range(1, 900), [])").unwrap();
+    std::fs::write(
+        &main,
+        "std.foldl(function(acc, i) [acc], std.range(1, 900), [])",
+    )
+    .unwrap();
     let got = Evaluator::new(&main, EvalOptions::default())
         .unwrap()
         .evaluate(&[], None)
@@ -657,11 +701,15 @@ fn go_oracle(calls: &[Value]) -> Vec<Value> {
         .arg("run")
         .arg(&oracle)
         .env("GO111MODULE", "off")
+        .env("GOPATH", "/usr/share/gocode")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("this test needs Go (`go` on PATH, e.g. Debian golang-go) to run the natives oracle");
+        .expect(
+            "this test needs Go to run the natives oracle: `go` on PATH and gopkg.in/yaml.v3 \
+             in /usr/share/gocode (Debian: golang-go golang-gopkg-yaml.v3-dev)",
+        );
     let input = serde_json::to_vec(calls).unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -677,13 +725,67 @@ fn go_oracle(calls: &[Value]) -> Vec<Value> {
 fn natives_match_go_on_tricky_inputs() {
     use tkstep::eval::{json_indent, quote_meta, regex_match, regex_subst};
     let patterns = [
-        "", "a", "^a$", r"\d+", r"\w+", r"\s", r"\S+", r"\bfoo\b", r"\Bo", r"[\d]", r"[^\w]",
-        r"[\s\d]+", r"[^\D]", r"\Qa.b\E", r"\Qa.b", "[[]", "[]a]", "[^]a]", "[a&&b]", "[a~~b]",
-        "[a-c--]", "(?i)straße", "(?i)k", r"\pL+", r"\p{Greek}", r"\PL", "[[:alpha:]]+",
-        "[[:^digit:]]", "[[:word:]]", "a{2,3}", "a{,3}", "x{1001}", "(?P<n>a)", r"\z", "a$",
-        "(?m)^b", "(?s)a.b", "a.b", "[a-", "(", "a**", "a++", r"\C", r"\8", r"\x41", r"\x{263a}",
-        r"\v", r"\e", r"\Z", r"\A", "(?U)a+", "[[:foo:]]", "é+", r"[\x00-\x{10FFFF}]", "☺",
-        r"\1", "(a)|b", "a|", "(?:)", "^", "$",
+        "",
+        "a",
+        "^a$",
+        r"\d+",
+        r"\w+",
+        r"\s",
+        r"\S+",
+        r"\bfoo\b",
+        r"\Bo",
+        r"[\d]",
+        r"[^\w]",
+        r"[\s\d]+",
+        r"[^\D]",
+        r"\Qa.b\E",
+        r"\Qa.b",
+        "[[]",
+        "[]a]",
+        "[^]a]",
+        "[a&&b]",
+        "[a~~b]",
+        "[a-c--]",
+        "(?i)straße",
+        "(?i)k",
+        r"\pL+",
+        r"\p{Greek}",
+        r"\PL",
+        "[[:alpha:]]+",
+        "[[:^digit:]]",
+        "[[:word:]]",
+        "a{2,3}",
+        "a{,3}",
+        "x{1001}",
+        "(?P<n>a)",
+        r"\z",
+        "a$",
+        "(?m)^b",
+        "(?s)a.b",
+        "a.b",
+        "[a-",
+        "(",
+        "a**",
+        "a++",
+        r"\C",
+        r"\8",
+        r"\x41",
+        r"\x{263a}",
+        r"\v",
+        r"\e",
+        r"\Z",
+        r"\A",
+        "(?U)a+",
+        "[[:foo:]]",
+        "é+",
+        r"[\x00-\x{10FFFF}]",
+        "☺",
+        r"\1",
+        "(a)|b",
+        "a|",
+        "(?:)",
+        "^",
+        "$",
     ];
     let texts = [
         "", "a", "abc", "foo bar", "١٢٣", "é", "\n", "aaa", "straße", "STRASSE", "\u{212a}",
@@ -726,17 +828,55 @@ fn natives_match_go_on_tricky_inputs() {
         calls.push(json!({"fn": "regexSubst", "args": [p, s, r]}));
     }
     let quotes = [
-        "", "([0-9]+).*\\s", "a-b#c&d~e é", "^$|{}", "\\", "no meta", "\t\n", "]]", "☺.",
+        "",
+        "([0-9]+).*\\s",
+        "a-b#c&d~e é",
+        "^$|{}",
+        "\\",
+        "no meta",
+        "\t\n",
+        "]]",
+        "☺.",
     ];
     for q in quotes {
         calls.push(json!({"fn": "escapeStringRegex", "args": [q]}));
     }
     let jsons = [
-        "{}", "[]", "{ }", "[ ]", "  {\"a\": 47}  ", "{\"z\":[1.50,2e3,-0,1E+2],\"a\":{}}",
-        "\"x\"", "1", "null", "true", "[[[]]]", "[{},{\"a\":[{}]}]", "{\"a\":\"\\u00e9\\n\\\"\"}",
-        "{\"a\":1,}", "[1,]", "{", "", "01", "1.", "-", "tru", "[1] 2", "\"\\x\"", "{a:1}",
-        "'a'", "1e", "\"\t\"", "{\"a\" : 1 , \"b\":[ 1 , 2 ]}", "\n[1]\n", "[1 2]", "{\"a\" 1}",
-        "{\"a\":1 \"b\":2}", "-01", "2.5e-3", "\"é☺\"",
+        "{}",
+        "[]",
+        "{ }",
+        "[ ]",
+        "  {\"a\": 47}  ",
+        "{\"z\":[1.50,2e3,-0,1E+2],\"a\":{}}",
+        "\"x\"",
+        "1",
+        "null",
+        "true",
+        "[[[]]]",
+        "[{},{\"a\":[{}]}]",
+        "{\"a\":\"\\u00e9\\n\\\"\"}",
+        "{\"a\":1,}",
+        "[1,]",
+        "{",
+        "",
+        "01",
+        "1.",
+        "-",
+        "tru",
+        "[1] 2",
+        "\"\\x\"",
+        "{a:1}",
+        "'a'",
+        "1e",
+        "\"\t\"",
+        "{\"a\" : 1 , \"b\":[ 1 , 2 ]}",
+        "\n[1]\n",
+        "[1 2]",
+        "{\"a\" 1}",
+        "{\"a\":1 \"b\":2}",
+        "-01",
+        "2.5e-3",
+        "\"é☺\"",
     ];
     for j in jsons {
         for indent in [0, 2, 4] {
@@ -760,9 +900,9 @@ fn natives_match_go_on_tricky_inputs() {
             }
             other => panic!("unknown fn {other}"),
         };
-        let agrees = match (&got, want.get("ok")) {
-            (Ok(v), Some(w)) => v == w,
-            (Err(_), None) => true,
+        let agrees = match (&got, want.get("err")) {
+            (Ok(v), None) => *v == want["ok"],
+            (Err(_), Some(_)) => true,
             _ => false,
         };
         if !agrees {
@@ -776,4 +916,81 @@ fn natives_match_go_on_tricky_inputs() {
         calls.len(),
         mismatches.join("\n")
     );
+}
+
+/// Evaluates with go-jsonnet through tests/conformance/gojsonnet_eval.py (Go natives).
+fn gojsonnet_eval(entry: &Path, options: &EvalOptions, overlay: Option<&Overlay>) -> Value {
+    use std::process::Command;
+    let script = manifest_dir().join("tests/conformance/gojsonnet_eval.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(&script).arg(entry);
+    // go-jsonnet searches its library paths from last to first: reverse tkstep's order.
+    for dir in options.import_paths.iter().rev() {
+        cmd.arg("-J").arg(dir);
+    }
+    for (name, code) in &options.ext_code {
+        cmd.arg("--ext-code").arg(format!("{name}={code}"));
+    }
+    cmd.arg("--max-stack").arg(options.max_stack.to_string());
+    if let Some(o) = overlay {
+        cmd.arg("--overlay")
+            .arg(&o.code)
+            .arg("--overlay-name")
+            .arg(&o.name);
+    }
+    let out = cmd.output().expect(
+        "this test needs python3 with the `gojsonnet` package (pip install gojsonnet==0.22.0) \
+         and Go with gopkg.in/yaml.v3 (Debian: golang-go golang-gopkg-yaml.v3-dev)",
+    );
+    assert!(
+        out.status.success(),
+        "gojsonnet_eval.py failed on {}: {}",
+        entry.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("gojsonnet output is JSON")
+}
+
+#[test]
+fn same_output_as_go_jsonnet() {
+    let options = eval_options();
+    let cases: &[(&str, Option<Overlay>)] = &[
+        ("natives/main.jsonnet", None),
+        ("imports/main.jsonnet", None),
+        ("numbers/main.jsonnet", None),
+        ("recursion/deep.jsonnet", None),
+        ("overlay/main.jsonnet", None),
+        (
+            "overlay/main.jsonnet",
+            Some(overlay(
+                "step 1 overlay",
+                "{ _config+:: { replicas: 3, flags+: { target: 'read' } } }",
+            )),
+        ),
+        (
+            "overlay/main.jsonnet",
+            Some(overlay("step 2 overlay", "import 'patch.libsonnet'")),
+        ),
+        (
+            "overlay/main.jsonnet",
+            Some(overlay(
+                "step 3 overlay",
+                "local k = import 'kube/kube.libsonnet';\n{ web+: { deployment+: k.apps.v1.deployment.mixin.spec.withReplicas(7) } }",
+            )),
+        ),
+    ];
+    for (rel, overlay) in cases {
+        let entry = eval_dir().join(rel);
+        let ours = Evaluator::new(&entry, options.clone())
+            .unwrap()
+            .evaluate(&[], overlay.as_ref())
+            .unwrap();
+        let theirs = gojsonnet_eval(&entry, &options, overlay.as_ref());
+        assert_eq!(
+            ours,
+            theirs,
+            "{rel} with {:?}: tkstep and go-jsonnet differ",
+            overlay.as_ref().map(|o| &o.name)
+        );
+    }
 }

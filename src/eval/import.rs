@@ -65,7 +65,11 @@ impl TankaImportResolver {
     /// Directory that relative imports from `from` start at.
     fn base_dir(&self, from: &SourcePath) -> PathBuf {
         if let Some(file) = from.downcast_ref::<SourceFile>() {
-            return file.path().parent().map(Path::to_path_buf).unwrap_or_default();
+            return file
+                .path()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
         }
         match from.downcast_ref::<SourceVirtual>() {
             // go-jsonnet resolves imports in ext code from the working directory.
@@ -123,7 +127,8 @@ impl ImportResolver for TankaImportResolver {
                     .into());
                 }
                 Ok(_) => return Ok(SourcePath::new(SourceFile::new(candidate))),
-                Err(e) if matches!(e.kind(), IoErrorKind::NotFound | IoErrorKind::NotADirectory) => {}
+                Err(e)
+                    if matches!(e.kind(), IoErrorKind::NotFound | IoErrorKind::NotADirectory) => {}
                 Err(e) => {
                     return Err(ErrorKind::ImportIo(format!("{}: {e}", candidate.display())).into());
                 }
@@ -141,8 +146,9 @@ impl ImportResolver for TankaImportResolver {
     fn load_file_contents(&self, resolved: &SourcePath) -> Result<Vec<u8>> {
         if let Some(file) = resolved.downcast_ref::<SourceFile>() {
             self.reads.set(self.reads.get() + 1);
-            return fs::read(file.path())
-                .map_err(|e| ErrorKind::ImportIo(format!("{}: {e}", file.path().display())).into());
+            return fs::read(file.path()).map_err(|e| {
+                ErrorKind::ImportIo(format!("{}: {e}", file.path().display())).into()
+            });
         }
         match resolved.downcast_ref::<SourceVirtual>() {
             Some(v) if v.0.as_str() == TK_SOURCE => Ok(TK_CODE.as_bytes().to_vec()),

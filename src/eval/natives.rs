@@ -96,7 +96,6 @@ fn native_kustomize_build(path: IStr, opts: Val) -> Result<Val> {
     ))
 }
 
-
 /// What the JSON re-indenter expects next.
 #[derive(Clone, Copy, PartialEq)]
 enum Expect {
@@ -269,19 +268,17 @@ fn scan_string(bytes: &[u8], start: usize) -> std::result::Result<usize, usize> 
     while i < bytes.len() {
         match bytes[i] {
             b'"' => return Ok(i + 1),
-            b'\\' => {
-                match bytes.get(i + 1) {
-                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                    Some(b'u') => {
-                        let hex = bytes.get(i + 2..i + 6).ok_or(bytes.len())?;
-                        if let Some(bad) = hex.iter().position(|b| !b.is_ascii_hexdigit()) {
-                            return Err(i + 2 + bad);
-                        }
-                        i += 6;
+            b'\\' => match bytes.get(i + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                Some(b'u') => {
+                    let hex = bytes.get(i + 2..i + 6).ok_or(bytes.len())?;
+                    if let Some(bad) = hex.iter().position(|b| !b.is_ascii_hexdigit()) {
+                        return Err(i + 2 + bad);
                     }
-                    _ => return Err(i + 1),
+                    i += 6;
                 }
-            }
+                _ => return Err(i + 1),
+            },
             0..=0x1f => return Err(i),
             _ => i += 1,
         }
@@ -459,7 +456,9 @@ fn translate_re2(pattern: &str) -> std::result::Result<String, String> {
                         .map(|p| start + p)
                         .ok_or("invalid named capture")?;
                     let name = &chars[start..end];
-                    if name.is_empty() || !name.iter().all(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                    if name.is_empty()
+                        || !name.iter().all(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    {
                         return Err(format!(
                             "invalid named capture: `{}`",
                             chars[i..=end].iter().collect::<String>()
@@ -680,8 +679,22 @@ mod tests {
     #[test]
     fn json_indent_rejects_invalid_json() {
         for bad in [
-            "", "{", "{]", "[1,]", "{\"a\"}", "{\"a\":1,}", "01", "1.", "-", "tru", "[1] 2",
-            "\"\\x\"", "\"a\u{1}\"", "{a:1}", "'a'", "1e",
+            "",
+            "{",
+            "{]",
+            "[1,]",
+            "{\"a\"}",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "tru",
+            "[1] 2",
+            "\"\\x\"",
+            "\"a\u{1}\"",
+            "{a:1}",
+            "'a'",
+            "1e",
         ] {
             assert!(json_indent(bad, "  ").is_err(), "accepted {bad:?}");
         }
@@ -701,14 +714,23 @@ mod tests {
         assert!(regex_match("b", "abc").unwrap());
         assert!(!regex_match("^b", "abc").unwrap());
         assert!(regex_match(r"^\d+$", "123").unwrap());
-        assert!(!regex_match(r"^\d+$", "١٢٣").unwrap(), "Go's \\d is ASCII-only");
-        assert!(!regex_match(r"^\w$", "é").unwrap(), "Go's \\w is ASCII-only");
+        assert!(
+            !regex_match(r"^\d+$", "١٢٣").unwrap(),
+            "Go's \\d is ASCII-only"
+        );
+        assert!(
+            !regex_match(r"^\w$", "é").unwrap(),
+            "Go's \\w is ASCII-only"
+        );
         assert!(regex_match(r"^[\d.]+$", "1.2").unwrap());
         assert!(regex_match(r"^[^\s]+$", "ab").unwrap());
         assert!(regex_match(r"\bfoo\b", "a foo b").unwrap());
         assert!(regex_match(r"^\Qa.b*\E$", "a.b*").unwrap());
         assert!(!regex_match(r"^\Qa.b*\E$", "axbb").unwrap());
-        assert!(regex_match("^[[]$", "[").unwrap(), "Go takes [ literally in a class");
+        assert!(
+            regex_match("^[[]$", "[").unwrap(),
+            "Go takes [ literally in a class"
+        );
         assert!(regex_match("^[]a]+$", "]a").unwrap());
         assert!(regex_match("^[a&&b]+$", "&").unwrap());
         assert!(regex_match("^[[:alpha:]]+$", "abc").unwrap());
@@ -720,13 +742,21 @@ mod tests {
     fn regex_subst_uses_go_expansion() {
         assert_eq!(regex_subst("p[^m]*", "pm", "poe").unwrap(), "poem");
         assert_eq!(regex_subst("(a)(b)", "abab", "$2$1").unwrap(), "baba");
-        assert_eq!(regex_subst("(a)", "a", "$1x").unwrap(), "", "$1x is group `1x`");
+        assert_eq!(
+            regex_subst("(a)", "a", "$1x").unwrap(),
+            "",
+            "$1x is group `1x`"
+        );
         assert_eq!(regex_subst("(a)", "a", "${1}x").unwrap(), "ax");
         assert_eq!(regex_subst("(a)", "a", "$$1").unwrap(), "$1");
         assert_eq!(regex_subst("(a)", "a", "$").unwrap(), "$");
         assert_eq!(regex_subst("(a)", "a", "${1").unwrap(), "${1");
         assert_eq!(regex_subst("(a)", "a", "$-").unwrap(), "$-");
-        assert_eq!(regex_subst("(a)", "a", "$01").unwrap(), "", "leading zero: a name");
+        assert_eq!(
+            regex_subst("(a)", "a", "$01").unwrap(),
+            "",
+            "leading zero: a name"
+        );
         assert_eq!(regex_subst("(?P<n>a)", "a", "<${n}>").unwrap(), "<a>");
         assert_eq!(regex_subst("(?P<n>a)", "a", "<$n>").unwrap(), "<a>");
         assert_eq!(regex_subst("(a)", "a", "$9").unwrap(), "");
