@@ -17,8 +17,16 @@
 //! - the maximum stack depth ([`EvalOptions::max_stack`], Tanka: 500), set on the calling thread
 //!   for the duration of every call.
 //!
-//! Errors are [`EvalError`]s naming `file:line:column` (relative to the working directory), see
-//! [`errors`]. An `Evaluator` is not `Send`: use it on the thread that created it.
+//! Errors are [`EvalError`]s: the cause, then the stack trace innermost frame first, each frame
+//! as `file:line:column: what` with the file relative to the current working directory (absolute
+//! when outside it; overlays, ext code and `tk` by name). Runs of an identical frame (deep
+//! recursion) are shown once with a count and the trace is cut after [`MAX_FRAMES`] lines.
+//! jrsonnet does not locate every error in the source (e.g. `no such field`), so errors raised
+//! while forcing the output also name the JSON path: `at .web.deployment.spec in the output of
+//! environments/default/main.jsonnet`. With an overlay, a last line names it.
+//!
+//! Output nested more than [`MAX_OUTPUT_DEPTH`] levels deep is an error. An `Evaluator` is not
+//! `Send`: use it on the thread that created it.
 
 mod errors;
 mod import;
