@@ -32,7 +32,9 @@ mod errors;
 mod import;
 mod inline;
 mod json;
+mod json_indent;
 mod natives;
+mod re2;
 
 use std::cell::Cell;
 use std::fmt;
@@ -51,7 +53,8 @@ use jrsonnet_ir::SourceFile;
 
 pub use errors::MAX_FRAMES;
 pub use json::MAX_OUTPUT_DEPTH;
-pub use natives::{json_indent, quote_meta, regex_match, regex_subst};
+pub use json_indent::json_indent;
+pub use re2::{quote_meta, regex_match, regex_subst};
 
 /// An evaluation error, rendered with file:line:column.
 #[derive(Debug, thiserror::Error)]
