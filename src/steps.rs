@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::Result;
 use crate::check::{self, Direction, Findings, StepRender};
 use crate::diff::{DiffOptions, StepDiff, Timeline};
 use crate::eval::Overlay;
@@ -16,7 +17,6 @@ use crate::manifest::Manifest;
 use crate::overlay::{self, AdaptedPlan, Candidate, EnvProbe, OverlayFile};
 use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan};
 use crate::render::Renderer;
-use crate::Result;
 
 /// The environment as rendered before a step (`index` `None`) or after a config step.
 #[derive(Debug, Clone)]
@@ -71,7 +71,8 @@ impl EnvProbe for RendererProbe<'_> {
                 code: candidate.jsonnet.to_string(),
             };
             let manifests = self.renderer.render(Some(&overlay))?;
-            self.rendered.insert(candidate.jsonnet.to_string(), manifests);
+            self.rendered
+                .insert(candidate.jsonnet.to_string(), manifests);
         }
         Ok(self.rendered[candidate.jsonnet]
             .iter()
@@ -223,7 +224,11 @@ impl PlanRun {
     /// Run the safety checks on the rendered steps (the final overlay is checked for leftover
     /// overrides of old-mode objects).
     pub fn check(&self) -> Findings {
-        let input: Vec<StepRender> = self.steps.iter().map(RenderedStep::to_check_input).collect();
+        let input: Vec<StepRender> = self
+            .steps
+            .iter()
+            .map(RenderedStep::to_check_input)
+            .collect();
         let final_overlay = self
             .steps
             .last()

@@ -68,7 +68,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     if let Some(id) = &args.step
         && shown.is_empty()
     {
-        let step = run.plan.plan.step(id).map(|s| s.kind.as_str()).unwrap_or("unknown");
+        let step = run
+            .plan
+            .plan
+            .step(id)
+            .map(|s| s.kind.as_str())
+            .unwrap_or("unknown");
         eprintln!("Step {id} is a {step} step: it changes no manifests.");
     }
     let changed = shown.iter().any(|(_, d)| d.has_changes());

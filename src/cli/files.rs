@@ -50,5 +50,7 @@ pub fn write_atomic(path: &Path, content: &str, overwrite: bool) -> anyhow::Resu
     } else {
         tmp.persist_noclobber(path).map(|_| ())
     };
-    result.map_err(|e| e.error).with_context(|| format!("cannot write '{}'", path.display()))
+    result
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write '{}'", path.display()))
 }

@@ -22,14 +22,12 @@ pub const EXIT_ERROR: u8 = 1;
 /// Render Tanka environments step by step through a staged change and show what each step does.
 #[derive(Debug, Parser)]
 #[command(name = "tkstep", version, about, long_about = None)]
-#[command(
-    after_help = "Examples:
+#[command(after_help = "Examples:
   tkstep render testdata/project/environments/mimir-microservices
   tkstep plan testdata/project/environments/mimir-microservices
   tkstep diff testdata/project/environments/mimir-microservices --summary
   tkstep overlays testdata/project/environments/mimir-microservices --out migration/
-  tkstep check testdata/project/environments/mimir-microservices"
-)]
+  tkstep check testdata/project/environments/mimir-microservices")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

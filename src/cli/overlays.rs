@@ -35,7 +35,10 @@ pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
         .map(|f| (args.out.join(&f.file_name), f.code))
         .collect();
     let env_display = args.env.env.display().to_string();
-    out.push((args.out.join("README.md"), overlay::readme(&plan, &env_display)));
+    out.push((
+        args.out.join("README.md"),
+        overlay::readme(&plan, &env_display),
+    ));
     let written = files::write_all(&out, args.force)?;
     for path in &written {
         eprintln!("wrote {}", display(path));
@@ -46,4 +49,3 @@ pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
-

@@ -261,6 +261,33 @@ impl Evaluator {
         })
     }
 
+    /// Evaluate the Jsonnet expression `expr` with `value` bound to the value at `path` (hidden
+    /// fields such as `_config` reachable), and return the result as JSON. Used to ask an
+    /// environment questions (e.g. a `_config` value) without manifesting all of it.
+    pub fn evaluate_expr(
+        &self,
+        path: &[PathSegment],
+        expr: &str,
+    ) -> Result<serde_json::Value, EvalError> {
+        with_large_stack(|| {
+            let _entered = self.enter()?;
+            let mut value = self.main().map_err(|e| self.error(&e, None, None))?;
+            for (i, segment) in path.iter().enumerate() {
+                value = index(&value, segment)
+                    .map_err(|e| self.error(&e, None, Some(&path[..=i])))?
+                    .ok_or_else(|| {
+                        EvalError::new(format!("{}: not in the output", DisplayPath(&path[..=i])))
+                    })?;
+            }
+            let bindings = Bindings(vec![("value", value)]);
+            let result = self
+                .state
+                .evaluate_snippet_with("<tkstep query>", expr, &bindings)
+                .map_err(|e| self.error(&e, None, Some(path)))?;
+            json::val_to_json(&result).map_err(|e| self.error(&e.error, None, Some(path)))
+        })
+    }
+
     /// Find inline `Environment` objects without evaluating their `data`.
     pub fn inline_environments(&self) -> Result<Vec<InlineEnvironment>, EvalError> {
         with_large_stack(|| {
