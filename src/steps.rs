@@ -47,7 +47,9 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment.
+/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment. Renders
+/// are kept (keyed by the overlay Jsonnet without its header) so that [`render_plan_with`] can
+/// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {
     renderer: &'a Renderer,
     rendered: HashMap<String, Vec<Manifest>>,
@@ -60,6 +62,11 @@ impl<'a> RendererProbe<'a> {
             renderer,
             rendered: HashMap::new(),
         }
+    }
+
+    /// The renders made so far, keyed by overlay body ([`overlay::jsonnet::body`]).
+    pub fn into_rendered(self) -> HashMap<String, Vec<Manifest>> {
+        self.rendered
     }
 }
 
@@ -112,8 +119,18 @@ impl EnvProbe for RendererProbe<'_> {
 
 /// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
+    Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
+}
+
+/// [`adapt_plan`], also returning the renders the adaptation made (for [`render_plan_with`]).
+fn adapt_plan_keeping_renders(
+    renderer: &Renderer,
+    plan: &Plan,
+    params: &Params,
+) -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)> {
     let mut probe = RendererProbe::new(renderer);
-    Ok(overlay::adapt(plan, params, &mut probe)?)
+    let adapted = overlay::adapt(plan, params, &mut probe)?;
+    Ok((adapted, probe.into_rendered()))
 }
 
 /// Labels of the rendered states: `00-before`, then `NN-<name>` per config step, the last one
@@ -138,20 +155,85 @@ pub fn labels(plan: &AdaptedPlan) -> Vec<String> {
 ///
 /// A step that fails to evaluate is reported with its id and the Jsonnet error.
 pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<RenderedStep>> {
+    render_plan_with(renderer, plan, HashMap::new())
+}
+
+/// [`render_plan`], reusing `known` renders (keyed by overlay body) and spreading the others
+/// over the available cores: this thread renders with `renderer` (already warm), each extra
+/// worker opens the environment again (a renderer cannot cross threads) and takes steps from the
+/// same queue, so a worker that is slower to start simply renders fewer steps.
+pub fn render_plan_with(
+    renderer: &Renderer,
+    plan: &AdaptedPlan,
+    known: HashMap<String, Vec<Manifest>>,
+) -> Result<Vec<RenderedStep>> {
     let files = overlay::files(plan);
     let labels = labels(plan);
-    let mut out = Vec::with_capacity(files.len() + 1);
-    out.push(RenderedStep {
-        index: None,
-        id: "before".into(),
-        name: "before".into(),
-        label: labels[0].clone(),
-        overlay: None,
-        manifests: renderer.render(None)?,
+    let states = plan.plan.states();
+    // What to render: the environment as it is, then each config step's overlay.
+    let mut overlays: Vec<Option<Overlay>> = vec![None];
+    let mut bodies: Vec<Option<String>> = vec![None];
+    for file in &files {
+        overlays.push(Some(file.overlay()));
+        bodies.push(Some(overlay::jsonnet::body(
+            &states[file.step_index],
+            plan.k8s_import(),
+        )));
+    }
+    let mut results: Vec<Option<Result<Vec<Manifest>>>> = bodies
+        .iter()
+        .map(|b| b.as_ref().and_then(|b| known.get(b)).cloned().map(Ok))
+        .collect();
+    let todo: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].is_none())
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(todo.len().saturating_sub(1).max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::new());
+    let work = |r: &Renderer| loop {
+        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(&i) = todo.get(k) else { break };
+        let result = r.render(overlays[i].as_ref());
+        done.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((i, result));
+    };
+    let reopener = renderer.reopener();
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|| match reopener.open() {
+                Ok(own) => {
+                    work(&own);
+                    crate::eval::leak_thread_objects();
+                }
+                // The main thread renders everything this worker would have.
+                Err(_) => {}
+            });
+        }
+        work(renderer);
     });
-    for (file, label) in files.into_iter().zip(labels.into_iter().skip(1)) {
+    for (i, result) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        results[i] = Some(result);
+    }
+    let mut out = Vec::with_capacity(results.len());
+    let mut files = files.into_iter();
+    for (i, (result, label)) in results.into_iter().zip(labels).enumerate() {
+        let manifests = result.expect("every state was rendered")?;
+        if i == 0 {
+            out.push(RenderedStep {
+                index: None,
+                id: "before".into(),
+                name: "before".into(),
+                label,
+                overlay: None,
+                manifests,
+            });
+            continue;
+        }
+        let file = files.next().expect("one file per config step");
         let step = &plan.plan.steps[file.step_index];
-        let manifests = renderer.render(Some(&file.overlay()))?;
         out.push(RenderedStep {
             index: Some(file.step_index),
             id: step.id.clone(),
@@ -187,8 +269,8 @@ pub struct PlanRun {
 impl PlanRun {
     /// Adapt `plan` to the environment behind `renderer` and render every step.
     pub fn new(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<Self> {
-        let plan = adapt_plan(renderer, plan, params)?;
-        let steps = render_plan(renderer, &plan)?;
+        let (plan, known) = adapt_plan_keeping_renders(renderer, plan, params)?;
+        let steps = render_plan_with(renderer, &plan, known)?;
         Ok(Self { plan, steps })
     }
 
