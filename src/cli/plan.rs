@@ -36,7 +36,7 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
             args.plan.adapted(&env.open()?)?
         }
         None => {
-            let (plan, params) = args.plan.plan()?;
+            let (plan, params) = args.plan.select(None)?;
             AdaptedPlan::as_written(plan, &params)
         }
     };

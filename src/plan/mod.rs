@@ -24,15 +24,18 @@ mod cumulative;
 mod model;
 mod ordered;
 mod params;
+mod reverse;
+mod file;
 
-pub use builtin::{BUILTIN_PLANS, TO_READ_WRITE};
+pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
+pub use file::{PlanFormat, write_plan};
 pub use cumulative::{Sourced, State};
 pub use model::{
     Change, FlagTerm, ParseDurationError, Plan, ReplicaOverride, Step, StepCheck, StepKind, Wait,
     WaitDuration, WorkloadKind,
 };
 pub use ordered::OrderedMap;
-pub use params::{DEFAULT_K8S_IMPORT, Params, ReadScaling};
+pub use params::{DEFAULT_K8S_IMPORT, DEFAULT_READ_WRITE_REPLICAS, Params, ReadScaling};
 
 /// Errors building, selecting or adapting a plan.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,18 @@ pub enum PlanError {
          a Mimir 2.x Jsonnet library with deployment modes 'microservices', 'migration' and 'read-write')"
     )]
     NotMimirLike,
+    /// A plan file could not be read or is invalid.
+    #[error("{}: {message}", location(path, *line, *column))]
+    File {
+        /// The file.
+        path: String,
+        /// 1-based line of the problem, when known.
+        line: Option<u64>,
+        /// 1-based column of the problem, when known.
+        column: Option<u64>,
+        /// What is wrong (serde's message, naming the field).
+        message: String,
+    },
     /// Looking at the environment failed while adapting the plan.
     #[error("adapting step {step} to the environment ({what}): {source}")]
     Probe {
@@ -76,6 +91,15 @@ pub enum PlanError {
         #[source]
         source: Box<crate::Error>,
     },
+}
+
+/// `path:line:column`, with the parts that are known.
+fn location(path: &str, line: Option<u64>, column: Option<u64>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path.to_string(),
+    }
 }
 
 impl Plan {
