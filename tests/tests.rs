@@ -5,3 +5,5 @@ mod eval_core;
 mod manifest_process;
 mod plan_overlay;
 mod yaml_parity;
+mod reverse_plan;
+mod plan_files;
