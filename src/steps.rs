@@ -47,7 +47,7 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment.
+/// Answers [`adapt`](crate::overlay::adapt())'s questions by rendering the environment.
 pub struct RendererProbe<'a> {
     renderer: &'a Renderer,
     rendered: HashMap<String, Vec<Manifest>>,
@@ -110,7 +110,7 @@ impl EnvProbe for RendererProbe<'_> {
     }
 }
 
-/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt`]).
+/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt()`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
     let mut probe = RendererProbe::new(renderer);
     Ok(overlay::adapt(plan, params, &mut probe)?)

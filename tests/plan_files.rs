@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use tkstep::check::{Rule, Severity};
-use tkstep::plan::{Params, Plan, PlanFormat, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE, write_plan};
+use tkstep::plan::{
+    Params, Plan, PlanFormat, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE, write_plan,
+};
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer};
 
@@ -40,7 +42,11 @@ fn builtin_plans_round_trip_through_both_formats() {
                 let text = write_plan(&plan, format).unwrap();
                 let back = Plan::from_text(&text, format, "export").unwrap();
                 assert_eq!(back, plan, "{name} via {format}");
-                assert_eq!(write_plan(&back, format).unwrap(), text, "{name} via {format}");
+                assert_eq!(
+                    write_plan(&back, format).unwrap(),
+                    text,
+                    "{name} via {format}"
+                );
             }
         }
     }
@@ -52,8 +58,14 @@ fn export_uses_the_friendly_schema() {
     let yaml = write_plan(&plan, PlanFormat::Yaml).unwrap();
     // Flat steps: config / args / replicas, bare replica counts, quoted ids.
     assert!(yaml.contains("- id: \"5.2\"\n"), "{yaml}");
-    assert!(yaml.contains("  replicas:\n    query_frontend_deployment: 0\n"), "{yaml}");
-    assert!(yaml.contains("  args:\n    store_gateway_args:\n"), "{yaml}");
+    assert!(
+        yaml.contains("  replicas:\n    query_frontend_deployment: 0\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  args:\n    store_gateway_args:\n"),
+        "{yaml}"
+    );
     assert!(yaml.contains("  remove_replicas:\n"), "{yaml}");
     assert!(!yaml.contains("change:"), "{yaml}");
 }
@@ -93,7 +105,10 @@ steps:
 fn steps_are_deltas() {
     let plan = load(SMALL).unwrap();
     let end = plan.cumulative(2);
-    assert_eq!(end.config_value("deployment_mode"), Some(&"migration".into()));
+    assert_eq!(
+        end.config_value("deployment_mode"),
+        Some(&"migration".into())
+    );
     assert_eq!(end.config_value("mimir_read_replicas"), None);
     assert!(end.override_for("querier_deployment").is_none());
 
@@ -145,7 +160,11 @@ fn invalid_files_name_file_line_and_field() {
             "plan.yaml: step id '1' is used twice",
             &[],
         ),
-        ("name: p\nsteps: []\n", "plan.yaml: the plan has no steps", &[]),
+        (
+            "name: p\nsteps: []\n",
+            "plan.yaml: the plan has no steps",
+            &[],
+        ),
     ];
     for (text, prefix, parts) in cases {
         let err = load(text).unwrap_err();
@@ -164,7 +183,10 @@ fn invalid_files_name_file_line_and_field() {
     assert!(err.starts_with("plan.json:3:"), "{err}");
     assert!(err.contains("field `config`: invalid type"), "{err}");
     let missing = Plan::from_file(&plans_dir().join("no-such-plan.yaml")).unwrap_err();
-    assert!(missing.to_string().contains("no-such-plan.yaml"), "{missing}");
+    assert!(
+        missing.to_string().contains("no-such-plan.yaml"),
+        "{missing}"
+    );
 }
 
 /// (plan file, rule, step) for each seeded mistake in a to-read-write plan.
@@ -202,7 +224,11 @@ fn seeded_mistakes_in_plan_files_are_caught() {
             .findings
             .iter()
             .any(|f| f.rule == *rule && f.step == *step && f.severity == Severity::Error);
-        assert!(hit, "{file}: expected {rule} at step {step}\n{}", findings.to_text());
+        assert!(
+            hit,
+            "{file}: expected {rule} at step {step}\n{}",
+            findings.to_text()
+        );
         // Nothing fires before the step the mistake affects.
         let first = findings
             .findings
@@ -237,7 +263,12 @@ fn cli_check_with_plan_files_exits_3_on_a_mistake() {
     ]);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("error[store-gateway-unregister]"), "{out}");
-    let (code, out, _) = tkstep(&["check", env, "--plan-file", "testdata/plans/to-read-write.yaml"]);
+    let (code, out, _) = tkstep(&[
+        "check",
+        env,
+        "--plan-file",
+        "testdata/plans/to-read-write.yaml",
+    ]);
     assert_eq!(code, 0, "{out}");
     let (code, _, err) = tkstep(&["check", env, "--plan-file", "Cargo.toml"]);
     assert_eq!(code, 1);

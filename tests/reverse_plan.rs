@@ -133,7 +133,10 @@ fn final_state_runs_every_microservice_and_nothing_of_read_write() {
     let code = &last.overlay.as_ref().unwrap().code;
     let body = &code[code.find("\n\n").unwrap()..];
     assert!(body.contains("deployment_mode: 'microservices'"), "{body}");
-    assert!(body.contains("autoscaling_mimir_read_enabled: false"), "{body}");
+    assert!(
+        body.contains("autoscaling_mimir_read_enabled: false"),
+        "{body}"
+    );
     for gone in [
         "mimir_write_replicas",
         "mimir_read_replicas",
@@ -142,7 +145,10 @@ fn final_state_runs_every_microservice_and_nothing_of_read_write() {
         "mimir_write_zone_",
         "withReplicas",
     ] {
-        assert!(!body.contains(gone), "{gone} left in the final overlay:\n{body}");
+        assert!(
+            !body.contains(gone),
+            "{gone} left in the final overlay:\n{body}"
+        );
     }
 }
 
@@ -154,7 +160,10 @@ fn reverse_overlays_snapshots() {
     for file in &files {
         settings().bind(|| {
             insta::assert_snapshot!(
-                format!("reverse-overlay@{}", file.file_name.trim_end_matches(".libsonnet")),
+                format!(
+                    "reverse-overlay@{}",
+                    file.file_name.trim_end_matches(".libsonnet")
+                ),
                 file.code
             )
         });
@@ -252,7 +261,10 @@ fn reverse_mistake_files_differ_from_the_correct_copy_only_as_described() {
         let plan = Plan::from_file(&dir.join(file)).unwrap();
         assert_eq!(plan.name, correct.name, "{file}");
         assert_eq!(plan.direction(), Direction::ToMicroservices, "{file}");
-        assert!(plan.steps.len().abs_diff(correct.steps.len()) <= 1, "{file}");
+        assert!(
+            plan.steps.len().abs_diff(correct.steps.len()) <= 1,
+            "{file}"
+        );
     }
     assert!(Path::new(&dir.join("to-microservices.json")).is_file());
 }

@@ -24,7 +24,8 @@ pub const TO_MICROSERVICES: &str = "to-microservices";
 /// Names of the built-in plans.
 pub const BUILTIN_PLANS: &[&str] = &[TO_READ_WRITE, TO_MICROSERVICES];
 
-pub(super) const UNREGISTER_ON_SHUTDOWN: &str = "store-gateway.sharding-ring.unregister-on-shutdown";
+pub(super) const UNREGISTER_ON_SHUTDOWN: &str =
+    "store-gateway.sharding-ring.unregister-on-shutdown";
 
 const READ_QUERIES_PROMQL: &str = r#"sum by (pod) (rate(cortex_querier_request_duration_seconds_count{job=~".*mimir-read.*", route=~"(prometheus|api_prom)_api_v1_.+"}[1m]))"#;
 const QUERY_FRONTEND_PROMQL: &str =

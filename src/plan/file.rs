@@ -125,13 +125,29 @@ struct StepDoc {
     prerequisites: Vec<String>,
     #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
     config: OrderedMap<Value>,
-    #[serde(default, alias = "hidden", skip_serializing_if = "OrderedMap::is_empty")]
+    #[serde(
+        default,
+        alias = "hidden",
+        skip_serializing_if = "OrderedMap::is_empty"
+    )]
     args: OrderedMap<OrderedMap<Value>>,
-    #[serde(default, alias = "remove_hidden", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        alias = "remove_hidden",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     remove_args: Vec<String>,
-    #[serde(default, alias = "overrides", skip_serializing_if = "OrderedMap::is_empty")]
+    #[serde(
+        default,
+        alias = "overrides",
+        skip_serializing_if = "OrderedMap::is_empty"
+    )]
     replicas: OrderedMap<ReplicasDoc>,
-    #[serde(default, alias = "remove_overrides", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        alias = "remove_overrides",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     remove_replicas: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     jsonnet: Option<String>,
@@ -175,7 +191,10 @@ impl<'de> Deserialize<'de> for ReplicasDoc {
                 }
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ReplicasDoc, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ReplicasDoc, A::Error> {
                 FullOverride::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(ReplicasDoc::Full)
             }
@@ -545,6 +564,28 @@ mod tests {
         .to_string();
         assert!(err.starts_with("p.json:3:"), "{err}");
         assert!(err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn direction_is_explicit_or_inferred_from_the_last_mode() {
+        let text = |mode: &str, direction: &str| {
+            format!(
+                "name: p\n{direction}steps:\n  - {{id: '1', name: a, config: {{deployment_mode: {mode}}}}}\n"
+            )
+        };
+        let load = |t: String| Plan::from_text(&t, PlanFormat::Yaml, "p.yaml").unwrap();
+        assert_eq!(
+            load(text("microservices", "")).direction(),
+            Direction::ToMicroservices
+        );
+        assert_eq!(
+            load(text("read-write", "")).direction(),
+            Direction::ToReadWrite
+        );
+        assert_eq!(
+            load(text("read-write", "direction: to-microservices\n")).direction(),
+            Direction::ToMicroservices
+        );
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! Jsonnet), a description, prerequisites, the [`Change`] it makes, and the [`StepCheck`]s and
 //! [`Wait`]s to observe before going on.
 //!
+//! Built-in plans ([`BUILTIN_PLANS`]): [`TO_READ_WRITE`] (the documented procedure) and
+//! [`TO_MICROSERVICES`] (the same steps mirrored, read-write → microservices). Plans can also
+//! come from YAML or JSON files ([`Plan::from_file`], schema in the `file` module docs) and be
+//! written in that format ([`write_plan`]). [`Plan::direction`] tells the checks which side is
+//! going away.
+//!
 //! Changes are **deltas**: a step lists only its own `_config` keys, hidden flag patches and
 //! replica overrides. [`Plan::cumulative`] merges steps `1..=N` into the [`State`] an overlay file
 //! holds after step N (see [`cumulative`](self::State) for the merge rules).
@@ -21,15 +27,15 @@
 
 mod builtin;
 mod cumulative;
+mod file;
 mod model;
 mod ordered;
 mod params;
 mod reverse;
-mod file;
 
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
-pub use file::{PlanFormat, write_plan};
 pub use cumulative::{Sourced, State};
+pub use file::{PlanFormat, write_plan};
 pub use model::{
     Change, FlagTerm, ParseDurationError, Plan, ReplicaOverride, Step, StepCheck, StepKind, Wait,
     WaitDuration, WorkloadKind,

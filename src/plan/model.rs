@@ -33,18 +33,19 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Which way the plan migrates: [`Plan::direction`](field@Plan::direction) when set,
+    /// Which way the plan migrates: the `direction` field when set,
     /// otherwise [`Direction::ToMicroservices`] when the last `deployment_mode` a step sets is
     /// `'microservices'`, else [`Direction::ToReadWrite`].
     pub fn direction(&self) -> Direction {
         if let Some(direction) = self.direction {
             return direction;
         }
-        let last_mode = self
-            .steps
-            .iter()
-            .rev()
-            .find_map(|s| s.change.config.get("deployment_mode").and_then(Value::as_str));
+        let last_mode = self.steps.iter().rev().find_map(|s| {
+            s.change
+                .config
+                .get("deployment_mode")
+                .and_then(Value::as_str)
+        });
         match last_mode {
             Some("microservices") => Direction::ToMicroservices,
             _ => Direction::ToReadWrite,

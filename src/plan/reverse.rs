@@ -19,9 +19,7 @@
 
 use serde_json::Value;
 
-use super::builtin::{
-    UNREGISTER_ON_SHUTDOWN, blocks_queryable_wait, head_compaction_wait,
-};
+use super::builtin::{UNREGISTER_ON_SHUTDOWN, blocks_queryable_wait, head_compaction_wait};
 use super::{
     DEFAULT_READ_WRITE_REPLICAS, Params, Plan, Step, StepCheck, StepKind, TO_MICROSERVICES,
     WorkloadKind,
@@ -65,11 +63,18 @@ fn fields(objects: &[(&str, WorkloadKind, &str)]) -> Vec<String> {
 }
 
 impl Plan {
-    /// The built-in `to-microservices` plan for `params` (see the [module docs](self)). The
-    /// zone replica totals come from [`Params::ingester_replicas`] and
+    /// The built-in `to-microservices` plan for `params`: the forward steps mirrored (same
+    /// ids). Migration mode with every microservice at zero (replica overrides for components
+    /// the library gives a fixed count, zero zone totals for ingesters and store-gateways), the
+    /// read-write side at its current capacity; read, backend, then write microservices scale
+    /// up and take traffic; mimir-backend's store-gateways roll out unregister-on-shutdown
+    /// before mimir-backend and mimir-read go to zero; mimir-write goes down one zone per step
+    /// (`7.2<zone>`, zones from [`Params::zones`]); the last step switches to
+    /// `deployment_mode: 'microservices'` and drops every read-write setting.
+    ///
+    /// The zone replica totals come from [`Params::ingester_replicas`] and
     /// [`Params::store_gateway_replicas`], [`DEFAULT_READ_WRITE_REPLICAS`] when unset (resolve
-    /// them from the environment first with [`crate::steps::resolve_params`]); the zones from
-    /// [`Params::zones`] (one `7.2<zone>` step per mimir-write zone).
+    /// them from the environment first with [`crate::steps::resolve_params`]).
     pub fn to_microservices(params: &Params) -> Plan {
         let ingesters = params
             .ingester_replicas
@@ -256,7 +261,8 @@ impl Plan {
         ];
         let zones = params.zones.len();
         steps.extend(
-            (params.zones.iter().enumerate()).map(|(i, zone)| write_zone_scale_down(zone, i + 1 == zones)),
+            (params.zones.iter().enumerate())
+                .map(|(i, zone)| write_zone_scale_down(zone, i + 1 == zones)),
         );
 
         let overridden: Vec<String> = steps
