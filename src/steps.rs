@@ -117,7 +117,7 @@ impl EnvProbe for RendererProbe<'_> {
     }
 }
 
-/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt`]).
+/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt()`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
     Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
 }
@@ -131,6 +131,31 @@ fn adapt_plan_keeping_renders(
     let mut probe = RendererProbe::new(renderer);
     let adapted = overlay::adapt(plan, params, &mut probe)?;
     Ok((adapted, probe.into_rendered()))
+}
+
+/// `params` with what the environment decides filled in: the reverse plan's zone replica
+/// totals ([`Params::ingester_replicas`], [`Params::store_gateway_replicas`]) default to the
+/// read-write side's current capacity, `_config.mimir_write_replicas` and
+/// `_config.mimir_backend_replicas` (library defaults included). Values already set are kept;
+/// a key that is missing or not a positive whole number leaves the parameter unset.
+pub fn resolve_params(renderer: &Renderer, params: &Params) -> Result<Params> {
+    let mut probe = RendererProbe::new(renderer);
+    let mut out = params.clone();
+    let mut read = |key: &str| -> Result<Option<u32>> {
+        Ok(probe
+            .config(key)?
+            .as_ref()
+            .and_then(Value::as_u64)
+            .filter(|n| *n > 0)
+            .and_then(|n| u32::try_from(n).ok()))
+    };
+    if out.ingester_replicas.is_none() {
+        out.ingester_replicas = read("mimir_write_replicas")?;
+    }
+    if out.store_gateway_replicas.is_none() {
+        out.store_gateway_replicas = read("mimir_backend_replicas")?;
+    }
+    Ok(out)
 }
 
 /// Labels of the rendered states: `00-before`, then `NN-<name>` per config step, the last one
@@ -298,9 +323,11 @@ impl PlanRun {
         )
     }
 
-    /// The direction of the plan, for the checks.
+    /// The direction of the plan, for the checks ([`Plan::direction`]: the plan's own, or the
+    /// one its last `deployment_mode` implies). Every rule runs with the sides swapped for
+    /// [`Direction::ToMicroservices`].
     pub fn direction(&self) -> Direction {
-        Direction::ToReadWrite
+        self.plan.plan.direction()
     }
 
     /// Run the safety checks on the rendered steps (the final overlay is checked for leftover

@@ -5,6 +5,8 @@ mod diff_text;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
+mod plan_files;
 mod plan_overlay;
+mod reverse_plan;
 mod steps;
 mod yaml_parity;

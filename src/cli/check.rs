@@ -28,7 +28,7 @@ pub struct CheckArgs {
 /// Run `tkstep check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.plan()?;
+    let (plan, params) = args.plan.select(Some(&renderer))?;
     let run = PlanRun::new(&renderer, &plan, &params)?;
     let findings = run.check();
     let text = if args.json {

@@ -46,7 +46,7 @@ pub struct DiffArgs {
 pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let color = !args.json && args.color.enabled();
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.plan()?;
+    let (plan, params) = args.plan.select(Some(&renderer))?;
     if let Some(id) = &args.step {
         plan.index_of(id)?;
     }
