@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod env;
 pub mod error;

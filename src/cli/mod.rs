@@ -2,6 +2,7 @@
 
 mod check;
 mod common;
+mod compare;
 mod diff;
 mod export;
 mod files;
@@ -41,6 +42,7 @@ enum Command {
     Diff(diff::DiffArgs),
     Export(export::ExportArgs),
     Check(check::CheckArgs),
+    Compare(compare::CompareArgs),
 }
 
 /// Parse arguments, run the command, map the outcome to an exit code.
@@ -53,6 +55,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Compare(args) => compare::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
