@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod overlay;
 pub mod plan;
 pub mod render;
+pub mod runbook;
 pub mod steps;
 pub mod yaml;
 

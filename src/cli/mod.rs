@@ -10,6 +10,7 @@ mod output;
 mod overlays;
 mod plan;
 mod render;
+mod runbook;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,7 @@ enum Command {
     Export(export::ExportArgs),
     Check(check::CheckArgs),
     Compare(compare::CompareArgs),
+    Runbook(runbook::RunbookArgs),
 }
 
 /// Parse arguments, run the command, map the outcome to an exit code.
@@ -56,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Runbook(args) => runbook::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
