@@ -1,4 +1,5 @@
 mod check_rules;
+mod compare_runbook;
 mod diff_text;
 mod env_discovery;
 mod eval_core;
