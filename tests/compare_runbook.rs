@@ -86,7 +86,12 @@ fn compare_step_2_of_the_microservices_env() {
 
     let text = comparison.to_text();
     // The ignored fields are stated.
-    for field in ["replicas", "selector", "serviceName", "volumeClaimTemplates[].metadata.name"] {
+    for field in [
+        "replicas",
+        "selector",
+        "serviceName",
+        "volumeClaimTemplates[].metadata.name",
+    ] {
         assert!(text.contains(field), "ignored field {field} not listed");
     }
     settings().bind(|| insta::assert_snapshot!("compare_mimir_microservices", text));
@@ -126,7 +131,10 @@ fn absent_microservices_are_reported_not_rendered() {
         }
     );
     let text = comparison.to_text();
-    assert!(text.contains("not rendered: Deployment/ruler-querier"), "{text}");
+    assert!(
+        text.contains("not rendered: Deployment/ruler-querier"),
+        "{text}"
+    );
     assert!(text.contains("13 pairs compared (0 identical after normalization), 3 not rendered."));
 }
 
@@ -151,13 +159,22 @@ fn runbook_markdown_of_the_microservices_env() {
     // no replicas of existing workloads.
     let s2 = step("2");
     let rolls: Vec<&str> = s2.rolls.iter().map(|r| r.name.as_str()).collect();
-    for name in ["query-frontend", "querier", "query-scheduler", "ruler-querier"] {
+    for name in [
+        "query-frontend",
+        "querier",
+        "query-scheduler",
+        "ruler-querier",
+    ] {
         assert!(rolls.contains(&name), "{name} missing from {rolls:?}");
     }
     assert!(!rolls.contains(&"mimir-read"), "new workloads do not roll");
     assert!(s2.scales.is_empty());
     assert!(s2.added.contains(&"Deployment/mimir-read".to_string()));
-    let qf = s2.rolls.iter().find(|r| r.name == "query-frontend").unwrap();
+    let qf = s2
+        .rolls
+        .iter()
+        .find(|r| r.name == "query-frontend")
+        .unwrap();
     assert!(
         qf.changes
             .iter()
@@ -174,7 +191,11 @@ fn runbook_markdown_of_the_microservices_env() {
     // 5.2 scales without rolling.
     let s52 = step("5.2");
     assert!(s52.rolls.is_empty());
-    assert!(s52.scales.iter().any(|s| s.name == "querier" && s.from == "3-20" && s.to == "0"));
+    assert!(
+        s52.scales
+            .iter()
+            .any(|s| s.name == "querier" && s.from == "3-20" && s.to == "0")
+    );
 
     // Waits: 2h head compaction after 7.1; 12h between zones, from the rendered flags.
     assert_eq!(step("7.1").waits[0].duration, Some(WaitDuration::hours(2)));
@@ -204,7 +225,10 @@ fn runbook_markdown_of_the_microservices_env() {
         "compactor-data-compactor-0",
         "alertmanager-data-alertmanager-2",
     ] {
-        assert!(pvcs.contains(&name.to_string()), "{name} missing from {pvcs:?}");
+        assert!(
+            pvcs.contains(&name.to_string()),
+            "{name} missing from {pvcs:?}"
+        );
     }
     assert_eq!(pvcs.len(), 10);
     assert!(step("7.2a").leftover_pvcs.is_empty());
@@ -242,7 +266,10 @@ fn inline_environments_get_tk_name() {
     let target = TkTarget::of(&renderer);
     assert_eq!(target.path, "environments/inline");
     assert_eq!(target.name.as_deref(), Some("inline-prod"));
-    assert_eq!(target.apply(), "tk apply environments/inline --name inline-prod");
+    assert_eq!(
+        target.apply(),
+        "tk apply environments/inline --name inline-prod"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,7 +321,10 @@ fn html_runbook_renders_in_headless_chromium() {
     assert!(!html.contains("<script"));
     assert!(!html.contains("http-equiv"));
     for attr in ["src=", "href=\"http", "@import", "url("] {
-        assert!(!html.contains(attr), "HTML references an external resource ({attr})");
+        assert!(
+            !html.contains(attr),
+            "HTML references an external resource ({attr})"
+        );
     }
     // PromQL with quotes and braces is escaped.
     assert!(html.contains("{job=~&quot;.*mimir-read.*&quot;"));

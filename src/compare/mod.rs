@@ -152,7 +152,12 @@ pub fn compare_pair(manifests: &[Manifest], pair: &Pair) -> PairResult {
 }
 
 /// Compare every pair for `zones` in `manifests` (the render of step `step`).
-pub fn compare(manifests: &[Manifest], zones: &[String], step: &str, step_name: &str) -> Comparison {
+pub fn compare(
+    manifests: &[Manifest],
+    zones: &[String],
+    step: &str,
+    step_name: &str,
+) -> Comparison {
     Comparison {
         step: step.to_string(),
         step_name: step_name.to_string(),

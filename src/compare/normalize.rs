@@ -128,7 +128,7 @@ pub fn normalize(workload: &Map<String, Value>) -> Value {
 fn normalize_container(c: &mut Map<String, Value>, claims: &[String]) {
     c.remove("name");
     if let Some(Value::Array(args)) = c.get_mut("args") {
-        args.sort_by(|a, b| arg_key(a).cmp(&arg_key(b)));
+        args.sort_by_key(arg_key);
     }
     if let Some(Value::Array(ports)) = c.get_mut("ports") {
         ports.sort_by_key(|p| p.get("containerPort").and_then(Value::as_i64));

@@ -21,12 +21,14 @@ fn cell(result: &PairResult, aspect: Aspect) -> String {
     }
 }
 
-/// Align `rows` in columns separated by two spaces, without trailing spaces.
+/// Align `rows` in columns separated by two spaces, without trailing spaces. Column widths come
+/// from the full-length rows; the last cell of a shorter row runs on unaligned.
 pub(crate) fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
             rows.iter()
+                .filter(|r| r.len() == cols || c + 1 < r.len())
                 .filter_map(|r| r.get(c))
                 .map(|s| s.chars().count())
                 .max()
@@ -111,7 +113,9 @@ impl Comparison {
         for i in self.ignored {
             let _ = writeln!(out, "  - {}: {}", i.field, i.why);
         }
-        out.push_str("\nSummary (args: -N flags only in the microservice, +M only in read-write):\n");
+        out.push_str(
+            "\nSummary (args: -N flags only in the microservice, +M only in read-write):\n",
+        );
         out.push_str(&table(&self.summary_rows()));
         let (compared, same, missing) = self.counts();
         let _ = writeln!(

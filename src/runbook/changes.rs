@@ -111,7 +111,9 @@ fn container_changes(
                             .map(|p| {
                                 let n = p.get("name").and_then(Value::as_str).unwrap_or("");
                                 let port = p.get("containerPort").map(ToString::to_string);
-                                format!("{n} {}", port.unwrap_or_default()).trim().to_string()
+                                format!("{n} {}", port.unwrap_or_default())
+                                    .trim()
+                                    .to_string()
                             })
                             .collect()
                     };
@@ -225,14 +227,20 @@ fn strategy(m: &Manifest) -> String {
         .and_then(|s| s.pointer("/template/metadata/labels/rollout-group"))
         .and_then(Value::as_str);
     match (kind, group) {
-        ("OnDelete", Some(g)) => format!("OnDelete (rollout group {g}: the rollout-operator replaces the pods zone by zone)"),
+        ("OnDelete", Some(g)) => format!(
+            "OnDelete (rollout group {g}: the rollout-operator replaces the pods zone by zone)"
+        ),
         ("OnDelete", None) => "OnDelete (pods pick the change up only when deleted)".to_string(),
         (k, _) => k.to_string(),
     }
 }
 
 /// Workloads present before and after whose `spec.template` changed.
-pub fn rolls(before: &[Manifest], after: &[Manifest], replicas: &dyn Fn(&str, &str) -> String) -> Vec<Roll> {
+pub fn rolls(
+    before: &[Manifest],
+    after: &[Manifest],
+    replicas: &dyn Fn(&str, &str) -> String,
+) -> Vec<Roll> {
     let (b, a) = (workloads(before), workloads(after));
     let mut out = Vec::new();
     for (key, m_after) in &a {
@@ -249,10 +257,7 @@ pub fn rolls(before: &[Manifest], after: &[Manifest], replicas: &dyn Fn(&str, &s
             name: key.1.clone(),
             strategy: strategy(m_after),
             replicas: replicas(&key.0, &key.1),
-            changes: template_changes(
-                &tb.unwrap_or(Value::Null),
-                &ta.unwrap_or(Value::Null),
-            ),
+            changes: template_changes(&tb.unwrap_or(Value::Null), &ta.unwrap_or(Value::Null)),
         });
     }
     out
@@ -304,7 +309,11 @@ fn cell_max(cell: &Cell) -> u64 {
 
 /// PVCs of StatefulSets with `volumeClaimTemplates` present in `before` and gone in `after`;
 /// ordinals run up to the most replicas `timeline` ever shows for the StatefulSet.
-pub fn leftover_pvcs(before: &[Manifest], after: &[Manifest], timeline: &Timeline) -> Vec<LeftoverPvc> {
+pub fn leftover_pvcs(
+    before: &[Manifest],
+    after: &[Manifest],
+    timeline: &Timeline,
+) -> Vec<LeftoverPvc> {
     let a = workloads(after);
     let mut out = Vec::new();
     for ((kind, name), m) in workloads(before) {
@@ -318,11 +327,10 @@ pub fn leftover_pvcs(before: &[Manifest], after: &[Manifest], timeline: &Timelin
             .flat_map(|r| r.cells.iter().map(cell_max))
             .max()
             .unwrap_or(0);
-        let claims = m
-            .0
-            .get("spec")
-            .and_then(|s| s.get("volumeClaimTemplates"))
-            .and_then(Value::as_array);
+        let claims =
+            m.0.get("spec")
+                .and_then(|s| s.get("volumeClaimTemplates"))
+                .and_then(Value::as_array);
         for claim in claims.into_iter().flatten() {
             let Some(claim) = claim.pointer("/metadata/name").and_then(Value::as_str) else {
                 continue;
@@ -330,7 +338,9 @@ pub fn leftover_pvcs(before: &[Manifest], after: &[Manifest], timeline: &Timelin
             out.push(LeftoverPvc {
                 statefulset: name.clone(),
                 claim: claim.to_string(),
-                names: (0..replicas).map(|i| format!("{claim}-{name}-{i}")).collect(),
+                names: (0..replicas)
+                    .map(|i| format!("{claim}-{name}-{i}"))
+                    .collect(),
                 replicas,
             });
         }

@@ -28,7 +28,11 @@ fn code(text: &str) -> String {
 }
 
 fn pre(out: &mut String, class: &str, lines: &[String]) {
-    let _ = writeln!(out, "<pre class=\"{class}\">{}</pre>", escape(&lines.join("\n")));
+    let _ = writeln!(
+        out,
+        "<pre class=\"{class}\">{}</pre>",
+        escape(&lines.join("\n"))
+    );
 }
 
 const STYLE: &str = "
@@ -84,7 +88,11 @@ fn shutdown(out: &mut String, s: &IngesterShutdown, wait: Option<String>) {
     let pods = if s.pods.is_empty() {
         "(no pods rendered before this step)".to_string()
     } else {
-        s.pods.iter().map(|p| code(p)).collect::<Vec<_>>().join(", ")
+        s.pods
+            .iter()
+            .map(|p| code(p))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let _ = writeln!(
         out,
@@ -110,7 +118,7 @@ fn check(out: &mut String, c: &StepCheck) {
     match c {
         StepCheck::Promql { query, expect } => {
             let _ = writeln!(out, "<li>PromQL, expect {}:", escape(expect));
-            pre(out, "promql", &[query.clone()]);
+            pre(out, "promql", std::slice::from_ref(query));
             out.push_str("</li>\n");
         }
         StepCheck::Ring { rings, expect } => {
@@ -161,7 +169,11 @@ fn step(out: &mut String, s: &RunbookStep) {
         }
         out.push_str("</ul>\n");
     }
-    let main_wait = s.waits.first().and_then(|w| w.duration).map(|d| d.to_string());
+    let main_wait = s
+        .waits
+        .first()
+        .and_then(|w| w.duration)
+        .map(|d| d.to_string());
     for sd in &s.shutdowns {
         shutdown(out, sd, main_wait.clone());
     }
@@ -193,7 +205,9 @@ fn step(out: &mut String, s: &RunbookStep) {
             let _ = writeln!(out, "<li>Removed workloads: {}</li>", list(&s.removed));
         }
         if s.rolls.is_empty() {
-            out.push_str("<li>Rolls: none (no pod template of an existing workload changes)</li>\n");
+            out.push_str(
+                "<li>Rolls: none (no pod template of an existing workload changes)</li>\n",
+            );
         } else {
             out.push_str("<li><span class=\"roll\">Rolls</span> (pod template changed, pods are replaced):<ul>");
             for r in &s.rolls {
@@ -285,7 +299,11 @@ fn step(out: &mut String, s: &RunbookStep) {
                 code(&p.statefulset),
                 code(&p.claim),
                 p.replicas,
-                p.names.iter().map(|n| code(n)).collect::<Vec<_>>().join(" ")
+                p.names
+                    .iter()
+                    .map(|n| code(n))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
         }
         out.push_str(
@@ -317,7 +335,11 @@ pub fn render(runbook: &Runbook) -> String {
         code(&runbook.plan),
         code(&env)
     );
-    let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&runbook.description));
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">{}</p>",
+        escape(&runbook.description)
+    );
     let sm = &runbook.summary;
     let _ = writeln!(
         out,
@@ -337,7 +359,9 @@ pub fn render(runbook: &Runbook) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("<h2>Steps</h2><table><tr><th>step</th><th>name</th><th>kind</th><th>overlay</th></tr>\n");
+    out.push_str(
+        "<h2>Steps</h2><table><tr><th>step</th><th>name</th><th>kind</th><th>overlay</th></tr>\n",
+    );
     for s in &runbook.steps {
         let overlay = s.overlay.as_deref().map(code).unwrap_or_default();
         let _ = writeln!(
@@ -357,7 +381,12 @@ pub fn render(runbook: &Runbook) -> String {
         "<h2>Replica timeline</h2><p>Replicas per workload after each step (<code>-</code> \
          absent, <code>(1)</code> Kubernetes' default, <code>min-max</code> autoscaled):</p>\n",
     );
-    let table: Vec<String> = runbook.timeline.render().lines().map(str::to_string).collect();
+    let table: Vec<String> = runbook
+        .timeline
+        .render()
+        .lines()
+        .map(str::to_string)
+        .collect();
     pre(&mut out, "timeline", &table);
     out.push_str("</main>\n</body>\n</html>\n");
     out

@@ -20,11 +20,7 @@ pub fn escape(text: &str) -> String {
 
 /// `text` as an inline code span (fenced with more backticks than it contains).
 pub fn code(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
@@ -37,11 +33,7 @@ pub fn code(text: &str) -> String {
 /// A fenced code block.
 fn block(out: &mut String, lang: &str, lines: &[String]) {
     let body = lines.join("\n");
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     let _ = writeln!(out, "{fence}{lang}\n{body}\n{fence}\n");
 }
@@ -51,7 +43,11 @@ fn finding_line(f: &Finding) -> String {
         "- **{}** {} ({}): {}",
         f.severity.label(),
         code(f.rule.id()),
-        f.objects.iter().map(|o| code(o)).collect::<Vec<_>>().join(", "),
+        f.objects
+            .iter()
+            .map(|o| code(o))
+            .collect::<Vec<_>>()
+            .join(", "),
         escape(&f.reason)
     )
 }
@@ -66,7 +62,11 @@ fn shutdown(out: &mut String, s: &IngesterShutdown, wait: Option<String>) {
     let pods = if s.pods.is_empty() {
         "(no pods rendered before this step)".to_string()
     } else {
-        s.pods.iter().map(|p| code(p)).collect::<Vec<_>>().join(", ")
+        s.pods
+            .iter()
+            .map(|p| code(p))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let _ = writeln!(
         out,
@@ -97,7 +97,7 @@ fn check(out: &mut String, c: &StepCheck) {
         StepCheck::Promql { query, expect } => {
             let _ = writeln!(out, "- PromQL, expect {}:\n", escape(expect));
             let mut b = String::new();
-            block(&mut b, "promql", &[query.clone()]);
+            block(&mut b, "promql", std::slice::from_ref(query));
             for line in b.lines() {
                 if line.is_empty() {
                     out.push('\n');
@@ -145,7 +145,11 @@ fn step(out: &mut String, s: &RunbookStep) {
         }
         out.push('\n');
     }
-    let main_wait = s.waits.first().and_then(|w| w.duration).map(|d| d.to_string());
+    let main_wait = s
+        .waits
+        .first()
+        .and_then(|w| w.duration)
+        .map(|d| d.to_string());
     for sd in &s.shutdowns {
         shutdown(out, sd, main_wait.clone());
     }
@@ -153,7 +157,9 @@ fn step(out: &mut String, s: &RunbookStep) {
         (Some(file), _) => {
             let _ = write!(out, "**Apply** {}", code(file));
             if s.nothing_to_do {
-                out.push_str(" (nothing changes for this environment; apply it to keep the sequence)");
+                out.push_str(
+                    " (nothing changes for this environment; apply it to keep the sequence)",
+                );
             }
             out.push_str(", from the project root:\n\n");
             block(out, "sh", &s.commands);
@@ -251,7 +257,9 @@ fn step(out: &mut String, s: &RunbookStep) {
             "**PersistentVolumeClaims left behind** (Kubernetes keeps the claims of removed \
              StatefulSets; release them once their data is no longer needed):\n\n",
         );
-        out.push_str("| StatefulSet | claim template | most replicas rendered | PVCs |\n|---|---|---|---|\n");
+        out.push_str(
+            "| StatefulSet | claim template | most replicas rendered | PVCs |\n|---|---|---|---|\n",
+        );
         for p in &s.leftover_pvcs {
             let _ = writeln!(
                 out,
@@ -259,7 +267,11 @@ fn step(out: &mut String, s: &RunbookStep) {
                 code(&p.statefulset),
                 code(&p.claim),
                 p.replicas,
-                p.names.iter().map(|n| code(n)).collect::<Vec<_>>().join(" ")
+                p.names
+                    .iter()
+                    .map(|n| code(n))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
         }
         out.push_str(
@@ -292,7 +304,9 @@ pub fn render(runbook: &Runbook) -> String {
         super::plural(sm.warnings, "warning"),
         sm.info
     );
-    out.push_str("## Before you start\n\nWrite the overlay files and wire the migration file once:\n\n");
+    out.push_str(
+        "## Before you start\n\nWrite the overlay files and wire the migration file once:\n\n",
+    );
     block(&mut out, "sh", &runbook.setup);
     if !runbook.before_findings.is_empty() {
         out.push_str("Safety checks on the environment as it is:\n\n");
@@ -311,7 +325,12 @@ pub fn render(runbook: &Runbook) -> String {
         step(&mut out, s);
     }
     out.push_str("## Replica timeline\n\nReplicas per workload after each step (`-` absent, `(1)` Kubernetes' default, `min-max` autoscaled):\n\n");
-    let table: Vec<String> = runbook.timeline.render().lines().map(str::to_string).collect();
+    let table: Vec<String> = runbook
+        .timeline
+        .render()
+        .lines()
+        .map(str::to_string)
+        .collect();
     block(&mut out, "text", &table);
     out
 }

@@ -37,7 +37,11 @@ impl TkTarget {
             .strip_prefix(&paths.root)
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|_| paths.base.to_string_lossy().into_owned());
-        let path = if path.is_empty() { ".".to_string() } else { path };
+        let path = if path.is_empty() {
+            ".".to_string()
+        } else {
+            path
+        };
         let name = if paths.is_static() {
             None
         } else {

@@ -92,11 +92,10 @@ fn matches(pattern: &str, name: &str) -> bool {
 /// The value of `-<flag>=` in the args of `m`'s containers.
 fn flag_values(m: &Manifest, flag: &str) -> Vec<String> {
     let prefix = format!("-{flag}=");
-    let containers = m
-        .0
-        .get("spec")
-        .and_then(|s| s.pointer("/template/spec/containers"))
-        .and_then(|c| c.as_array());
+    let containers =
+        m.0.get("spec")
+            .and_then(|s| s.pointer("/template/spec/containers"))
+            .and_then(|c| c.as_array());
     containers
         .into_iter()
         .flatten()
@@ -188,10 +187,7 @@ impl ResolvedTerm {
                 unreadable,
             } => {
                 let mut s = if looked_at.is_empty() {
-                    format!(
-                        "default; no {} rendered",
-                        self.term.read_from.join(" or ")
-                    )
+                    format!("default; no {} rendered", self.term.read_from.join(" or "))
                 } else {
                     format!("default; not set on {}", looked_at.join(", "))
                 };
