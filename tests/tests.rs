@@ -1,8 +1,11 @@
 mod check_rules;
+mod cli;
 mod compare_runbook;
+mod conformance;
 mod diff_text;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
 mod plan_overlay;
+mod steps;
 mod yaml_parity;
