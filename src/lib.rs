@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod env;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod manifest;
 pub mod overlay;
 pub mod plan;
 pub mod render;
+pub mod runbook;
 pub mod steps;
 pub mod yaml;
 

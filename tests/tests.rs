@@ -1,5 +1,6 @@
 mod check_rules;
 mod cli;
+mod compare_runbook;
 mod conformance;
 mod diff_text;
 mod env_discovery;
