@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod overlay;
 pub mod plan;
 pub mod render;
+pub mod repo;
 pub mod steps;
 pub mod yaml;
 

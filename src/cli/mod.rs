@@ -8,6 +8,7 @@ mod files;
 mod output;
 mod overlays;
 mod plan;
+mod recursive;
 mod render;
 
 use std::process::ExitCode;
