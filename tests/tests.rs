@@ -4,4 +4,5 @@ mod env_discovery;
 mod eval_core;
 mod manifest_process;
 mod plan_overlay;
+mod recursive;
 mod yaml_parity;

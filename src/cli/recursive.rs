@@ -6,12 +6,11 @@ use std::io::IsTerminal;
 use anyhow::bail;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use tkstep::diff::EXIT_DIFFERENCES;
 use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
 
 use super::check::CheckArgs;
 use super::diff::DiffArgs;
-use super::{EXIT_ERROR, EXIT_OK, output};
+use super::output;
 
 /// `--recursive` and its companions, shared by `diff` and `check`.
 #[derive(Debug, Args)]
@@ -41,26 +40,14 @@ pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
     }
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, Mode::Diff, args.json)?;
-    Ok(if report.any_failed() {
-        EXIT_ERROR
-    } else if args.exit_code && report.any_changes() {
-        EXIT_DIFFERENCES as u8
-    } else {
-        EXIT_OK
-    })
+    Ok(report.diff_exit_code(args.exit_code))
 }
 
 /// `tkstep check <ROOT> --recursive`.
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<u8> {
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, Mode::Check, args.json)?;
-    Ok(if report.any_failed() {
-        EXIT_ERROR
-    } else if report.any_rule_errors() {
-        tkstep::check::EXIT_CHECK_FAILED
-    } else {
-        EXIT_OK
-    })
+    Ok(report.check_exit_code())
 }
 
 fn run(

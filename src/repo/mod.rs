@@ -99,7 +99,38 @@ impl RepoReport {
     pub fn any_changes(&self) -> bool {
         self.envs.iter().any(EnvReport::has_changes)
     }
+
+    /// Exit code of `tkstep diff --recursive`: [`EXIT_FAILED`] (1) if any environment failed,
+    /// else [`EXIT_DIFFERENCES`](crate::diff::EXIT_DIFFERENCES) (16) when `exit_code` is set
+    /// and the plan changes anything anywhere, else 0. Skipped environments never count.
+    pub fn diff_exit_code(&self, exit_code: bool) -> u8 {
+        if self.any_failed() {
+            EXIT_FAILED
+        } else if exit_code && self.any_changes() {
+            crate::diff::EXIT_DIFFERENCES as u8
+        } else {
+            0
+        }
+    }
+
+    /// Exit code of `tkstep check --recursive`: [`EXIT_FAILED`] (1) if any environment failed
+    /// (it wins: an environment that could not be checked at all matters more than a rule
+    /// error elsewhere, and a rule error cannot hide a failure), else
+    /// [`EXIT_CHECK_FAILED`](crate::check::EXIT_CHECK_FAILED) (3) if any environment has a
+    /// rule error, else 0. Warnings and skipped environments never count.
+    pub fn check_exit_code(&self) -> u8 {
+        if self.any_failed() {
+            EXIT_FAILED
+        } else if self.any_rule_errors() {
+            crate::check::EXIT_CHECK_FAILED
+        } else {
+            0
+        }
+    }
 }
+
+/// Exit code when any environment failed (the CLI's general error code).
+pub const EXIT_FAILED: u8 = 1;
 
 /// Find every environment at or below `dir` ([`discover`]) and run the plan on each
 /// ([`run_env`]), in parallel. Files that cannot be listed become failed rows. Errors only if

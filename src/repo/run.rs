@@ -231,7 +231,9 @@ fn run_opened(env: &EnvRef, renderer: &Renderer, options: &RunOptions) -> crate:
     let run = match PlanRun::new(renderer, &options.plan, &options.params) {
         Ok(run) => run,
         Err(Error::Plan(PlanError::NotMimirLike)) => return Ok(skipped()),
-        Err(e) => return Err(e),
+        // When the environment itself does not render, say so rather than naming the step
+        // whose adaptation happened to evaluate it first.
+        Err(e) => return Err(renderer.render(None).err().unwrap_or(e)),
     };
     let diff = DiffOptions::new();
     let changes = ChangeSummary::from_counts(
