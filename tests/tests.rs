@@ -8,6 +8,7 @@ mod eval_core;
 mod manifest_process;
 mod plan_files;
 mod plan_overlay;
+mod recursive;
 mod reverse_plan;
 mod steps;
 mod yaml_parity;

@@ -9,6 +9,7 @@ mod files;
 mod output;
 mod overlays;
 mod plan;
+mod recursive;
 mod render;
 mod runbook;
 
