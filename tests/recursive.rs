@@ -19,6 +19,8 @@ fn settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     // Wall times vary; the padding before them with them.
     s.add_filter(r" +\d+\.\ds\b", " [time]");
+    // ... and so does the header's padding before TIME (its width follows the widest time).
+    s.add_filter(r"(CHANGES|VIOLATIONS) +TIME", "$1 [time-header]");
     s
 }
 
