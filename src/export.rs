@@ -135,7 +135,7 @@ impl Drift {
     }
 }
 
-/// Compare the export in `out_dir` with what [`write`] would produce. Writes nothing.
+/// Compare the export in `out_dir` with what [`write()`] would produce. Writes nothing.
 pub fn check(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<Drift, ExportError> {
     let tree = files(steps)?;
     let mut drift = Drift::default();

@@ -47,7 +47,7 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment. Renders
+/// Answers [`adapt`](crate::overlay::adapt())'s questions by rendering the environment. Renders
 /// are kept (keyed by the overlay Jsonnet without its header) so that [`render_plan_with`] can
 /// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {

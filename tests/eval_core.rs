@@ -1,7 +1,6 @@
 //! eval_core tests: evaluation, imports, natives, overlays, caching, inline environments, errors.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use serde_json::{Value, json};
 use tkstep::eval::{EvalOptions, Evaluator, Overlay, PathSegment};
@@ -332,31 +331,27 @@ fn write_big_library(dir: &Path) {
     std::fs::write(dir.join("main.jsonnet"), main).unwrap();
 }
 
+/// Overlay evaluations reuse the parsed and evaluated library: no file is read again. (How much
+/// cheaper they are is measured by the benchmarks, not asserted here.)
 #[test]
-fn overlay_evaluations_are_much_cheaper_than_the_first() {
+fn overlay_evaluations_reuse_the_parsed_library() {
     let dir = tempfile::tempdir().unwrap();
     write_big_library(dir.path());
     let evaluator =
         Evaluator::new(&dir.path().join("main.jsonnet"), EvalOptions::default()).unwrap();
-    let start = Instant::now();
     let first = evaluator.evaluate(&[], None).unwrap();
-    let first_time = start.elapsed();
     assert_eq!(first["objects"].as_object().unwrap().len(), 151);
-
-    let o = overlay("replicas overlay", "{ _config+:: { replicas: 3 } }");
-    let start = Instant::now();
-    let rounds = 5;
-    for _ in 0..rounds {
-        let got = evaluator.evaluate(&[], Some(&o)).unwrap();
-        assert_eq!(got["objects"]["o0"]["spec"]["f0"], json!(3));
-    }
-    let overlay_time = start.elapsed() / rounds;
-    eprintln!("big library: first evaluation {first_time:?}, overlay evaluation {overlay_time:?}");
     assert_eq!(evaluator.files_read(), 2);
-    assert!(
-        overlay_time * 3 < first_time,
-        "overlay evaluation ({overlay_time:?}) should be far cheaper than the first ({first_time:?})"
-    );
+
+    for replicas in 2..7 {
+        let o = overlay(
+            "replicas overlay",
+            &format!("{{ _config+:: {{ replicas: {replicas} }} }}"),
+        );
+        let got = evaluator.evaluate(&[], Some(&o)).unwrap();
+        assert_eq!(got["objects"]["o0"]["spec"]["f0"], json!(replicas));
+    }
+    assert_eq!(evaluator.files_read(), 2, "the library was read once");
 }
 
 #[test]
@@ -489,9 +484,7 @@ fn error_infinite_field_recursion() {
 
 #[test]
 fn error_stack_overflow_is_clean_and_truncated() {
-    let start = Instant::now();
     let message = broken_env_error("broken-stack-overflow");
-    assert!(start.elapsed().as_secs() < 10);
     assert_contains_all(
         &message,
         &[
