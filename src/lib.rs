@@ -65,3 +65,8 @@ pub mod yaml;
 pub use error::{Error, Result};
 pub use eval::Overlay;
 pub use render::{OpenOptions, Renderer};
+
+/// The README's Rust examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
