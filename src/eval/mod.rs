@@ -234,6 +234,20 @@ impl Evaluator {
         overlay: Option<&Overlay>,
     ) -> Result<serde_json::Value, EvalError> {
         let _entered = self.enter()?;
+        let mut value = self.value_at(path)?;
+        if let Some(overlay) = overlay {
+            value = self
+                .apply_overlay(value, overlay)
+                .map_err(|e| self.error(&e, Some(overlay), Some(path)))?;
+        }
+        json::val_to_json(&value).map_err(|e| {
+            let at = [path, &e.path].concat();
+            self.error(&e.error, overlay, Some(&at))
+        })
+    }
+
+    /// The entrypoint's value, indexed by `path` (the state must be entered).
+    fn value_at(&self, path: &[PathSegment]) -> Result<Val, EvalError> {
         let mut value = self.main().map_err(|e| self.error(&e, None, None))?;
         for (i, segment) in path.iter().enumerate() {
             value = index(&value, segment)
@@ -250,15 +264,7 @@ impl Evaluator {
                     ))
                 })?;
         }
-        if let Some(overlay) = overlay {
-            value = self
-                .apply_overlay(value, overlay)
-                .map_err(|e| self.error(&e, Some(overlay), Some(path)))?;
-        }
-        json::val_to_json(&value).map_err(|e| {
-            let at = [path, &e.path].concat();
-            self.error(&e.error, overlay, Some(&at))
-        })
+        Ok(value)
     }
 
     /// Evaluate the Jsonnet expression `expr` with `value` bound to the value at `path` (hidden
@@ -271,14 +277,7 @@ impl Evaluator {
     ) -> Result<serde_json::Value, EvalError> {
         with_large_stack(|| {
             let _entered = self.enter()?;
-            let mut value = self.main().map_err(|e| self.error(&e, None, None))?;
-            for (i, segment) in path.iter().enumerate() {
-                value = index(&value, segment)
-                    .map_err(|e| self.error(&e, None, Some(&path[..=i])))?
-                    .ok_or_else(|| {
-                        EvalError::new(format!("{}: not in the output", DisplayPath(&path[..=i])))
-                    })?;
-            }
+            let value = self.value_at(path)?;
             let bindings = Bindings(vec![("value", value)]);
             let result = self
                 .state
