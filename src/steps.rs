@@ -228,13 +228,12 @@ pub fn render_plan_with(
     let reopener = renderer.reopener();
     std::thread::scope(|scope| {
         for _ in 1..workers {
-            scope.spawn(|| match reopener.open() {
-                Ok(own) => {
+            // If the worker cannot open the environment, the main thread renders everything.
+            scope.spawn(|| {
+                if let Ok(own) = reopener.open() {
                     work(&own);
                     crate::eval::leak_thread_objects();
                 }
-                // The main thread renders everything this worker would have.
-                Err(_) => {}
             });
         }
         work(renderer);
