@@ -1,35 +1,41 @@
 //! `cargo bench --bench speed`: tkstep against go-jsonnet on the same machine, in the same run.
 //!
 //! For two environments, the testdata Mimir env (`testdata/project/environments/
-//! mimir-microservices`) and the same env on the large generated corpus (see
-//! [`corpus`]; k8s-libsonnet scale), it measures:
+//! mimir-microservices`) and the same env on the large generated corpus (see [`corpus`];
+//! k8s-libsonnet scale), it measures:
 //!
 //! - go-jsonnet: one render (the `evaluate_file` call inside Python only; PyPI `gojsonnet`, the
 //!   evaluator Tanka embeds), median of several runs;
-//! - `tkstep render <env>` as a process: wall time (median) and peak RSS;
-//! - in-process: the first render of a freshly opened environment, and a warm render with a
-//!   step overlay on an already used `Renderer`;
-//! - the whole plan in-process (adapt, render every config step, diff every step, timeline,
-//!   checks) and as one `tkstep diff <env>` process: wall time (median) and peak RSS.
+//! - `tkstep render <env>` as a process: wall time and peak RSS;
+//! - in-process (the library API, each run in a fresh child process so that runs do not share
+//!   caches or allocator state): the first render of a freshly opened environment, warm renders
+//!   of every cumulative step overlay on the same `Renderer`, and the whole plan phase by phase
+//!   (open, adapt, render every config step, diff every step, timeline + checks, and the cycle
+//!   collection a process pays at exit);
+//! - the whole plan as one `tkstep diff <env>` process: wall time and peak RSS.
 //!
-//! and prints the targets: `tkstep whole plan / gojsonnet one render` (< 0.2),
+//! It prints the targets: `tkstep whole plan / gojsonnet one render` (< 0.2),
 //! `gojsonnet one render / tkstep render process` (>= 8) and `peak RSS whole plan / single
-//! render` (< 2). Missing go-jsonnet is an error; missed targets are not, unless
-//! `TKSTEP_BENCH_ENFORCE=1`. Arguments (after `cargo bench --bench speed --`): `testdata` or
-//! `corpus` to run one environment only, `--quick` for fewer runs.
+//! render` (< 2). Times are medians. Missing go-jsonnet is an error; missed targets are not,
+//! unless `TKSTEP_BENCH_ENFORCE=1`. One environment only: `TKSTEP_BENCH_ENV=testdata|corpus`
+//! (or `cargo bench --bench speed -- corpus`); fewer runs: `TKSTEP_BENCH_QUICK=1` (or
+//! `-- --quick`).
 
 mod corpus;
 
+use std::collections::HashSet;
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 use tkstep::diff::DiffOptions;
-use tkstep::overlay;
+use tkstep::overlay::{self, Candidate, EnvProbe};
 use tkstep::plan::{Params, Plan};
-use tkstep::steps::{self, PlanRun};
+use tkstep::steps::{self, PlanRun, RendererProbe};
 use tkstep::{OpenOptions, Renderer};
 
 /// `tkstep whole plan / gojsonnet one render` must stay below this.
@@ -39,37 +45,45 @@ const TARGET_RENDER_SPEEDUP: f64 = 8.0;
 /// `peak RSS whole plan / single render` must stay below this.
 const TARGET_RSS_RATIO: f64 = 2.0;
 
+/// First argument of the bench binary run as a child for in-process measurements.
+const CHILD: &str = "--in-process-child";
+
 /// How many times each measurement is repeated.
 #[derive(Debug, Clone, Copy)]
 struct Runs {
     gojsonnet: usize,
     render_process: usize,
-    first_eval: usize,
-    warm_rounds: usize,
-    plan_in_process: usize,
     plan_process: usize,
+    /// Child processes measuring the first render and warm overlay renders.
+    render_children: usize,
+    /// Child processes measuring the whole plan phase by phase.
+    plan_children: usize,
 }
 
 const FULL: Runs = Runs {
     gojsonnet: 5,
     render_process: 10,
-    first_eval: 3,
-    warm_rounds: 2,
-    plan_in_process: 3,
     plan_process: 5,
+    render_children: 3,
+    plan_children: 3,
 };
 
 const QUICK: Runs = Runs {
     gojsonnet: 2,
     render_process: 3,
-    first_eval: 1,
-    warm_rounds: 1,
-    plan_in_process: 1,
     plan_process: 2,
+    render_children: 1,
+    plan_children: 1,
 };
 
 fn main() -> ExitCode {
-    match run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = if args.first().map(String::as_str) == Some(CHILD) {
+        child(&args[1..]).map(|()| true)
+    } else {
+        run(&args)
+    };
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => {
             eprintln!("speed: targets missed (TKSTEP_BENCH_ENFORCE=1)");
@@ -82,10 +96,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<bool> {
-    let mut only: Option<String> = None;
-    let mut runs = FULL;
-    for arg in std::env::args().skip(1) {
+fn run(args: &[String]) -> Result<bool> {
+    // Environment variables work with a plain `cargo bench` (whose arguments also reach the
+    // lib's and bin's libtest harnesses, which reject unknown options).
+    let env_only = std::env::var("TKSTEP_BENCH_ENV").ok();
+    let mut only: Option<&str> = env_only.as_deref();
+    let mut runs = if std::env::var("TKSTEP_BENCH_QUICK").is_ok_and(|v| v == "1") {
+        QUICK
+    } else {
+        FULL
+    };
+    for arg in args {
         match arg.as_str() {
             "--bench" => {}
             "--quick" => runs = QUICK,
@@ -94,6 +115,12 @@ fn run() -> Result<bool> {
             // A `cargo bench <filter>` filter naming neither environment: nothing to do.
             _ => return Ok(true),
         }
+    }
+    if let Some(o) = only
+        && o != "testdata"
+        && o != "corpus"
+    {
+        bail!("TKSTEP_BENCH_ENV must be testdata or corpus, not {o:?}");
     }
     let checkout = corpus::manifest_dir();
     let tkstep = PathBuf::from(env!("CARGO_BIN_EXE_tkstep"));
@@ -125,43 +152,32 @@ fn run() -> Result<bool> {
         ),
         ("corpus", generated.env.clone()),
     ];
-    let envs: Vec<_> = envs
-        .iter()
-        .filter(|(name, _)| only.as_deref().is_none_or(|o| o == *name))
-        .collect();
-    // Child processes first, while this process is small: a child's peak RSS as the kernel
-    // reports it is at least this process's peak at spawn time (the child starts as a copy, or
-    // a vfork, of it), and the in-process runs below grow it.
-    let mut processes = Vec::new();
-    for (name, env) in &envs {
-        processes.push(
-            bench_processes(env, &tkstep, &script, runs).with_context(|| format!("{name} env"))?,
-        );
-    }
     let mut results = Vec::new();
-    for ((name, env), processes) in envs.iter().zip(processes) {
-        let in_process = bench_in_process(env, runs).with_context(|| format!("{name} env"))?;
+    for (name, env) in envs.iter().filter(|(n, _)| only.is_none_or(|o| o == *n)) {
+        let p =
+            bench_processes(env, &tkstep, &script, runs).with_context(|| format!("{name} env"))?;
+        let i = bench_in_process(env, runs).with_context(|| format!("{name} env"))?;
         println!("== {name}: {}", env.display());
-        let result = EnvResult::new(name, processes, in_process);
+        let result = EnvResult::new(name, p, i);
         result.print();
         println!();
         results.push(result);
     }
 
-    if results.len() == 2 {
-        if results[0].p.go_sha256 != results[1].p.go_sha256 {
+    if let [a, b] = results.as_slice() {
+        if a.p.go_sha256 != b.p.go_sha256 {
             bail!(
                 "the corpus env does not evaluate like the testdata env with go-jsonnet (sha256 {} vs {}): the generated library is not a drop-in",
-                results[0].p.go_sha256,
-                results[1].p.go_sha256
+                a.p.go_sha256,
+                b.p.go_sha256
             );
         }
-        if results[0].i.manifests_json != results[1].i.manifests_json {
+        if a.i.manifests_sha256 != b.i.manifests_sha256 {
             bail!("tkstep renders the corpus env differently from the testdata env");
         }
         println!(
             "drop-in: both envs give the same go-jsonnet output (sha256 {}…) and the same tkstep manifests\n",
-            &results[0].p.go_sha256[..12]
+            &a.p.go_sha256[..12]
         );
     }
 
@@ -192,6 +208,10 @@ fn run() -> Result<bool> {
             verdict(format!("{rss_ratio:.2}"), met[2]),
         );
     }
+    println!(
+        "(peak RSS as reported by wait4; a child's figure is never below this bench's own peak, {:.1} MB)",
+        own_peak_rss_kb() as f64 / 1024.0
+    );
     let enforce = std::env::var("TKSTEP_BENCH_ENFORCE").is_ok_and(|v| v == "1");
     Ok(all_met || !enforce)
 }
@@ -202,6 +222,19 @@ fn verdict(value: String, met: bool) -> String {
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+/// This process's peak resident set size (VmHWM), KiB; 0 if unknown.
+fn own_peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// Fail loudly unless python3 can import go-jsonnet.
@@ -219,6 +252,8 @@ fn check_gojsonnet() -> Result<()> {
     Ok(())
 }
 
+// ----------------------------------------------------------------------- measurements
+
 /// Measurements of child processes on one environment.
 struct Processes {
     go: Vec<Duration>,
@@ -227,18 +262,15 @@ struct Processes {
     render_rss_kb: u64,
     plan: Vec<Duration>,
     plan_rss_kb: u64,
-    /// This process's peak RSS when the children ran (an upper bound of what their reported
-    /// peaks can inherit).
-    own_peak_kb: u64,
 }
 
-/// Measurements inside this process on one environment.
+/// In-process measurements on one environment (from child processes).
 struct InProcess {
     first: Vec<Duration>,
     warm: Vec<Duration>,
     warm_steps: usize,
-    plan: Vec<Duration>,
-    manifests_json: String,
+    plans: Vec<Breakdown>,
+    manifests_sha256: String,
 }
 
 /// Everything measured on one environment.
@@ -273,18 +305,14 @@ impl EnvResult {
             &i.warm,
             None,
         );
-        row("tkstep whole plan (in-process)", &i.plan, None);
+        let totals: Vec<Duration> = i.plans.iter().map(Breakdown::total).collect();
+        row("tkstep whole plan (in-process)", &totals, None);
+        Breakdown::print_medians(&i.plans);
         row(
             "tkstep diff = whole plan (process)",
             &p.plan,
             Some(p.plan_rss_kb),
         );
-        if p.render_rss_kb <= p.own_peak_kb {
-            println!(
-                "   (peak RSS of tkstep render is not above the bench's own {:.1} MB: an upper bound)",
-                p.own_peak_kb as f64 / 1024.0
-            );
-        }
         println!(
             "   ratios: whole plan / go render {:.3}; go render / tkstep render {:.1}x; go render / warm overlay render {:.0}x; peak RSS whole plan / render {:.2}",
             secs(self.plan_process) / secs(self.go_render),
@@ -321,84 +349,257 @@ fn bench_processes(env: &Path, tkstep: &Path, script: &Path, runs: Runs) -> Resu
         render_rss_kb,
         plan,
         plan_rss_kb,
-        own_peak_kb: own_peak_rss_kb(),
     })
 }
 
 fn bench_in_process(env: &Path, runs: Runs) -> Result<InProcess> {
-    // The first render of a freshly opened environment.
     let mut first = Vec::new();
-    let mut manifests_json = String::new();
-    for _ in 0..runs.first_eval {
-        let start = Instant::now();
-        let renderer = Renderer::open(env, &OpenOptions::default())?;
-        let manifests = renderer.render(None)?;
-        first.push(start.elapsed());
-        manifests_json = tkstep::manifest::to_json_array(&manifests);
-    }
-
-    // Warm renders: every cumulative overlay of the plan on one used Renderer.
-    let renderer = Renderer::open(env, &OpenOptions::default())?;
-    renderer.render(None)?;
-    let params = Params::default();
-    let plan = Plan::to_read_write(&params);
-    let adapted = steps::adapt_plan(&renderer, &plan, &params)?;
-    let overlays: Vec<_> = overlay::files(&adapted)
-        .iter()
-        .map(|f| f.overlay())
-        .collect();
     let mut warm = Vec::new();
-    for _ in 0..runs.warm_rounds {
-        for overlay in &overlays {
-            let start = Instant::now();
-            std::hint::black_box(renderer.render(Some(overlay))?);
-            warm.push(start.elapsed());
-        }
+    let mut warm_steps = 0;
+    let mut manifests_sha256 = String::new();
+    for _ in 0..runs.render_children {
+        let r: RenderReport = run_child("render", env)?;
+        first.push(from_ms(r.first_ms));
+        warm.extend(r.warm_ms.iter().copied().map(from_ms));
+        warm_steps = r.warm_ms.len();
+        manifests_sha256 = r.manifests_sha256;
     }
-    drop(renderer);
-
-    // The whole plan, as `tkstep diff` does it.
-    let mut plan_times = Vec::new();
-    for _ in 0..runs.plan_in_process {
-        let start = Instant::now();
-        std::hint::black_box(whole_plan(env)?);
-        plan_times.push(start.elapsed());
+    let mut plans = Vec::new();
+    for _ in 0..runs.plan_children {
+        plans.push(run_child("plan", env)?);
     }
     Ok(InProcess {
         first,
         warm,
-        warm_steps: overlays.len(),
-        plan: plan_times,
-        manifests_json,
+        warm_steps,
+        plans,
+        manifests_sha256,
     })
 }
 
-/// This process's peak resident set size (VmHWM), KiB; 0 if unknown.
-fn own_peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+fn from_ms(ms: f64) -> Duration {
+    Duration::from_secs_f64(ms / 1e3)
 }
 
-/// Open, adapt the built-in plan, render every step, diff every step, build the timeline and
-/// run the checks; returns the size of the text `tkstep diff` would print.
-fn whole_plan(env: &Path) -> Result<usize> {
+/// Run this binary as a child measuring `what` on `env`; parse the JSON line it prints.
+fn run_child<T: for<'de> Deserialize<'de>>(what: &str, env: &Path) -> Result<T> {
+    let out = Command::new(std::env::current_exe()?)
+        .arg(CHILD)
+        .arg(what)
+        .arg(env)
+        .stdin(Stdio::null())
+        .output()
+        .context("run the in-process child")?;
+    if !out.status.success() {
+        bail!(
+            "in-process child ({what}) failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    serde_json::from_slice(&out.stdout).context("parse the in-process child's report")
+}
+
+// ------------------------------------------------------------------- in-process child
+
+/// What the `render` child measures.
+#[derive(Serialize, Deserialize)]
+struct RenderReport {
+    first_ms: f64,
+    warm_ms: Vec<f64>,
+    manifests_sha256: String,
+}
+
+/// Child mode: measure `render` or `plan` on an environment and print one JSON line.
+fn child(args: &[String]) -> Result<()> {
+    let [what, env] = args else {
+        bail!("usage: {CHILD} render|plan ENV");
+    };
+    let env = Path::new(env);
+    let json = match what.as_str() {
+        "render" => serde_json::to_string(&render_child(env)?)?,
+        "plan" => serde_json::to_string(&Breakdown::measure(env)?)?,
+        other => bail!("unknown child measurement {other}"),
+    };
+    println!("{json}");
+    // Measured; skip the cycle collection at thread exit.
+    jrsonnet_gcmodule::with_thread_object_space(|space| space.leak());
+    Ok(())
+}
+
+/// The first render of a freshly opened environment, then every cumulative overlay of the plan
+/// rendered on the same (warm) `Renderer`.
+fn render_child(env: &Path) -> Result<RenderReport> {
+    let start = Instant::now();
     let renderer = Renderer::open(env, &OpenOptions::default())?;
+    let manifests = renderer.render(None)?;
+    let first_ms = ms(start.elapsed());
+    let manifests_sha256 = hex::encode(Sha256::digest(tkstep::manifest::to_json_array(&manifests)));
+
     let params = Params::default();
     let plan = Plan::to_read_write(&params);
-    let run = PlanRun::new(&renderer, &plan, &params)?;
-    let diffs = run.diffs(&DiffOptions::new());
-    let mut size: usize = diffs.iter().map(|d| d.text().len()).sum();
-    size += run.timeline().render().len();
-    size += run.check().summary().errors;
-    Ok(size)
+    let adapted = steps::adapt_plan(&renderer, &plan, &params)?;
+    let mut warm_ms = Vec::new();
+    for file in overlay::files(&adapted) {
+        let overlay = file.overlay();
+        let start = Instant::now();
+        std::hint::black_box(renderer.render(Some(&overlay))?);
+        warm_ms.push(ms(start.elapsed()));
+    }
+    std::mem::forget(renderer);
+    Ok(RenderReport {
+        first_ms,
+        warm_ms,
+        manifests_sha256,
+    })
 }
+
+/// Where the whole plan's time goes, phase by phase (milliseconds), as `tkstep diff` runs it.
+#[derive(Serialize, Deserialize)]
+struct Breakdown {
+    first: f64,
+    adapt: f64,
+    probe_renders: usize,
+    config_queries: usize,
+    steps: f64,
+    step_count: usize,
+    diffs: f64,
+    checks: f64,
+    drop: f64,
+    teardown: f64,
+    tracked: usize,
+}
+
+impl Breakdown {
+    fn measure(env: &Path) -> Result<Self> {
+        let start = Instant::now();
+        let renderer = Renderer::open(env, &OpenOptions::default())?;
+        renderer.render(None)?;
+        let first = ms(start.elapsed());
+
+        let params = Params::default();
+        let plan = Plan::to_read_write(&params);
+        let start = Instant::now();
+        let mut probe = CountingProbe {
+            inner: RendererProbe::new(&renderer),
+            renders: HashSet::new(),
+            config_queries: 0,
+        };
+        let adapted = overlay::adapt(&plan, &params, &mut probe)?;
+        let adapt = ms(start.elapsed());
+        let (probe_renders, config_queries) = (probe.renders.len(), probe.config_queries);
+        drop(probe);
+
+        let start = Instant::now();
+        let rendered = steps::render_plan(&renderer, &adapted)?;
+        let steps = ms(start.elapsed());
+        let step_count = rendered.len() - 1;
+        let run = PlanRun {
+            plan: adapted,
+            steps: rendered,
+        };
+
+        let start = Instant::now();
+        let texts: usize = run
+            .diffs(&DiffOptions::new())
+            .iter()
+            .map(|d| d.text().len())
+            .sum();
+        std::hint::black_box(texts);
+        let diffs = ms(start.elapsed());
+
+        let start = Instant::now();
+        std::hint::black_box(run.timeline().render());
+        std::hint::black_box(run.check().summary().errors);
+        let checks = ms(start.elapsed());
+
+        let tracked = jrsonnet_gcmodule::count_thread_tracked();
+        let start = Instant::now();
+        drop(run);
+        drop(renderer);
+        let drop_time = ms(start.elapsed());
+        let start = Instant::now();
+        jrsonnet_gcmodule::collect_thread_cycles();
+        let teardown = ms(start.elapsed());
+        Ok(Self {
+            first,
+            adapt,
+            probe_renders,
+            config_queries,
+            steps,
+            step_count,
+            diffs,
+            checks,
+            drop: drop_time,
+            teardown,
+            tracked,
+        })
+    }
+
+    /// The whole plan without the cycle collection (which a process pays at exit).
+    fn total(&self) -> Duration {
+        from_ms(self.first + self.adapt + self.steps + self.diffs + self.checks + self.drop)
+    }
+
+    fn print_medians(runs: &[Breakdown]) {
+        let Some(last) = runs.last() else { return };
+        let med = |f: fn(&Breakdown) -> f64| {
+            median(&runs.iter().map(|b| from_ms(f(b))).collect::<Vec<_>>())
+        };
+        let line = |what: String, d: Duration| println!("      {what:<62} {:>8.1} ms", ms(d));
+        line("open + first render".into(), med(|b| b.first));
+        line(
+            format!(
+                "adapt the plan ({} probe renders, {} _config queries)",
+                last.probe_renders, last.config_queries
+            ),
+            med(|b| b.adapt),
+        );
+        line(
+            format!("render {} config steps (warm)", last.step_count),
+            med(|b| b.steps),
+        );
+        line("diff every step (unified text)".into(), med(|b| b.diffs));
+        line("timeline + checks".into(), med(|b| b.checks));
+        line("drop renderer and results".into(), med(|b| b.drop));
+        line(
+            format!(
+                "not included: cycle collection of {} objects (paid at exit)",
+                last.tracked
+            ),
+            med(|b| b.teardown),
+        );
+    }
+}
+
+/// Counts what [`overlay::adapt`] asks the environment.
+struct CountingProbe<'a> {
+    inner: RendererProbe<'a>,
+    renders: HashSet<String>,
+    config_queries: usize,
+}
+
+impl EnvProbe for CountingProbe<'_> {
+    fn renders(
+        &mut self,
+        candidate: &Candidate<'_>,
+        kind: &str,
+        name: &str,
+    ) -> tkstep::Result<bool> {
+        self.renders.insert(candidate.jsonnet.to_string());
+        self.inner.renders(candidate, kind, name)
+    }
+
+    fn config(&mut self, key: &str) -> tkstep::Result<Option<serde_json::Value>> {
+        self.config_queries += 1;
+        self.inner.config(key)
+    }
+
+    fn k8s_import(&mut self) -> tkstep::Result<Option<String>> {
+        self.inner.k8s_import()
+    }
+}
+
+// -------------------------------------------------------------------------- helpers
 
 /// Print one measurement line: median, min–max, runs, peak RSS.
 fn row(what: &str, times: &[Duration], rss_kb: Option<u64>) {
