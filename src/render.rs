@@ -18,8 +18,9 @@ use crate::manifest::{self, Manifest};
 /// Tanka's maximum Jsonnet stack depth (go-jsonnet's default).
 pub const MAX_STACK: usize = 500;
 
-/// The ext code Tanka gives inline environments: using `tk.env` there is an error.
-const INLINE_EXT_CODE: &str = "error 'Using tk.env and std.extVar(\"tanka.dev/environment\") is only supported for static environments. Directly access this inline environment instead.'";
+/// The ext code `tanka.dev/environment` Tanka gives inline environments: using `tk.env` there
+/// is an error.
+pub const INLINE_EXT_CODE: &str = "error 'Using tk.env and std.extVar(\"tanka.dev/environment\") is only supported for static environments. Directly access this inline environment instead.'";
 
 /// How to open an environment.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,10 @@
 mod check_rules;
+mod cli;
+mod conformance;
 mod diff_text;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
 mod plan_overlay;
+mod steps;
 mod yaml_parity;

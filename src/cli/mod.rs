@@ -54,6 +54,8 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Check(args) => check::run(&args),
     };
+    // The process ends now: skip collecting the evaluator's object graph at thread exit.
+    tkstep::eval::leak_thread_objects();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

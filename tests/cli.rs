@@ -1,0 +1,416 @@
+//! The `tkstep` binary end to end: exit codes, messages, files written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn env(name: &str) -> String {
+    format!("testdata/project/environments/{name}")
+}
+
+fn tkstep(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tkstep"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tkstep")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit code\nstdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+    assert!(!stderr(o).contains("panicked"), "panic: {}", stderr(o));
+}
+
+#[test]
+fn render_prints_a_yaml_stream_and_json() {
+    let o = tkstep(&["render", &env("mimir-microservices")]);
+    assert_code(&o, 0);
+    let yaml = stdout(&o);
+    assert!(
+        yaml.starts_with("apiVersion: v1\nkind: Namespace\n"),
+        "{yaml:.200}"
+    );
+    let docs = yaml.split("\n---\n").count();
+    let o = tkstep(&["render", &env("mimir-microservices"), "--format", "json"]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let items = json.as_array().unwrap();
+    assert_eq!(items.len(), docs, "same objects in YAML and JSON");
+    assert_eq!(items.len(), 58);
+    assert_eq!(items[0]["kind"], "Namespace");
+}
+
+#[test]
+fn render_accepts_main_jsonnet_and_paths_inside_the_env() {
+    let dir = tkstep(&["render", &env("plain-app")]);
+    let file = tkstep(&["render", &format!("{}/main.jsonnet", env("plain-app"))]);
+    assert_code(&dir, 0);
+    assert_code(&file, 0);
+    assert_eq!(stdout(&dir), stdout(&file));
+}
+
+#[test]
+fn inline_environments_need_a_name_when_ambiguous() {
+    let o = tkstep(&["render", &env("inline")]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("found multiple Environments"), "{err}");
+    assert!(
+        err.contains(" - inline-dev\n") && err.contains(" - inline-prod"),
+        "{err}"
+    );
+    let o = tkstep(&["render", &env("inline"), "--name", "prod"]);
+    assert_code(&o, 0);
+    let dev = tkstep(&["render", &env("inline"), "--name", "inline-dev"]);
+    assert_code(&dev, 0);
+    assert_ne!(stdout(&o), stdout(&dev));
+    let none = tkstep(&["render", &env("inline"), "--name", "staging"]);
+    assert_code(&none, 1);
+    assert!(stderr(&none).contains("found no matching environments"));
+}
+
+#[test]
+fn broken_environments_fail_with_located_messages() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "broken-syntax",
+            &["syntax error", "broken-syntax/main.jsonnet:6:23"],
+        ),
+        (
+            "broken-missing-import",
+            &[
+                "does-not-exist/lib.libsonnet",
+                "broken-missing-import/main.jsonnet:2:",
+            ],
+        ),
+        (
+            "broken-runtime-error",
+            &[
+                "replicas must be at most 3, got 5",
+                "broken-runtime-error/main.jsonnet:2:",
+            ],
+        ),
+        (
+            "broken-assert",
+            &[
+                "replicas must be >= 0, got -1",
+                "broken-assert/main.jsonnet:4:",
+            ],
+        ),
+        (
+            "broken-recursion",
+            &["infinite recursion", "broken-recursion/main.jsonnet:7:"],
+        ),
+        (
+            "broken-stack-overflow",
+            &[
+                "maximum stack depth of 500",
+                "broken-stack-overflow/main.jsonnet:2:",
+            ],
+        ),
+        (
+            "broken-non-manifest",
+            &[
+                "found invalid Kubernetes object (at .extra)",
+                "missing attribute \"apiVersion\"",
+            ],
+        ),
+        (
+            "broken-no-main",
+            &[
+                "Unable to identify the environments base directory",
+                "main.jsonnet",
+            ],
+        ),
+    ];
+    for (name, needles) in cases {
+        let o = tkstep(&["render", &env(name)]);
+        assert_code(&o, 1);
+        let err = stderr(&o);
+        assert!(err.starts_with("Error: "), "{name}: {err}");
+        for needle in *needles {
+            assert!(
+                err.contains(needle),
+                "{name}: expected {needle:?} in:\n{err}"
+            );
+        }
+        assert!(stdout(&o).is_empty(), "{name}: nothing on stdout");
+    }
+}
+
+#[test]
+fn missing_environment_and_usage_errors() {
+    let o = tkstep(&["render", "testdata/project/environments/does-not-exist"]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("does-not-exist"), "{}", stderr(&o));
+    let o = tkstep(&["render"]);
+    assert_code(&o, 2);
+    let o = tkstep(&["render", &env("plain-app"), "--format", "toml"]);
+    assert_code(&o, 2);
+    let o = tkstep(&["frobnicate"]);
+    assert_code(&o, 2);
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for cmd in ["render", "plan", "overlays", "diff", "export", "check"] {
+        let o = tkstep(&[cmd, "--help"]);
+        assert_code(&o, 0);
+        assert!(stdout(&o).contains("Examples:"), "{cmd} --help");
+        assert!(
+            stdout(&o).contains(&format!("tkstep {cmd} ")),
+            "{cmd} --help"
+        );
+    }
+}
+
+#[test]
+fn unknown_step_is_an_error_listing_the_steps() {
+    let o = tkstep(&["render", &env("mimir-microservices"), "--step", "9.9"]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("9.9") && err.contains("7.2a"), "{err}");
+}
+
+#[test]
+fn render_step_shows_the_state_after_that_step() {
+    let o = tkstep(&[
+        "render",
+        &env("mimir-microservices"),
+        "--step",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let read = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == "Deployment" && m["metadata"]["name"] == "mimir-read")
+        .expect("step 2 renders mimir-read");
+    assert_eq!(read["spec"]["replicas"], 0);
+    // A verify step renders the state of the last config step before it.
+    let after_31 = tkstep(&["render", &env("mimir-microservices"), "--step", "3.1"]);
+    let after_32 = tkstep(&["render", &env("mimir-microservices"), "--step", "3.2"]);
+    assert_code(&after_32, 0);
+    assert_eq!(stdout(&after_31), stdout(&after_32));
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn list(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn overlays_are_written_once_and_never_overwritten_without_force() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("migration");
+    let out_s = out.to_str().unwrap();
+    let o = tkstep(&["overlays", &env("mimir-microservices"), "--out", out_s]);
+    assert_code(&o, 0);
+    let names = list(&out);
+    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names[0], "01-1-zone-awareness.libsonnet");
+    assert_eq!(names[12], "13-8-cleanup-read-write.libsonnet");
+    assert_eq!(names[13], "README.md");
+
+    // A user edit survives a second run without --force, and nothing is written.
+    let edited = out.join("02-2-deploy-rw-at-zero.libsonnet");
+    std::fs::write(&edited, "// mine\n").unwrap();
+    let o = tkstep(&["overlays", &env("mimir-microservices"), "--out", out_s]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("refusing to overwrite"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), "// mine\n");
+    assert_eq!(list(&out).len(), 14, "no temporary files left behind");
+
+    let o = tkstep(&[
+        "overlays",
+        &env("mimir-microservices"),
+        "--out",
+        out_s,
+        "--force",
+    ]);
+    assert_code(&o, 0);
+    assert!(
+        std::fs::read_to_string(&edited)
+            .unwrap()
+            .contains("deployment_mode: 'migration'")
+    );
+}
+
+#[test]
+fn unwritable_output_is_a_clean_error() {
+    let tmp = temp_dir();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = tkstep(&[
+        "overlays",
+        &env("mimir-microservices"),
+        "--out",
+        file.join("sub").to_str().unwrap(),
+    ]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("a-file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+#[test]
+fn export_writes_step_folders_and_check_detects_drift() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("steps");
+    let out_s = out.to_str().unwrap();
+    let o = tkstep(&["export", &env("mimir-microservices"), "--out", out_s]);
+    assert_code(&o, 0);
+    let folders = list(&out);
+    assert_eq!(folders.first().map(String::as_str), Some("00-before"));
+    assert_eq!(
+        folders.get(1).map(String::as_str),
+        Some("01-zone-awareness")
+    );
+    assert_eq!(folders.last().map(String::as_str), Some("13-final"));
+    let before = out.join("00-before");
+    assert!(before.join("apps-v1.Deployment-distributor.yaml").is_file());
+    assert!(
+        !out.join("13-final/apps-v1.Deployment-distributor.yaml")
+            .exists()
+    );
+    // Each file is the object's `tk show` document.
+    let render = tkstep(&["render", &env("mimir-microservices")]);
+    let doc = std::fs::read_to_string(before.join("apps-v1.Deployment-distributor.yaml")).unwrap();
+    assert!(stdout(&render).contains(&doc));
+
+    let o = tkstep(&[
+        "export",
+        &env("mimir-microservices"),
+        "--out",
+        out_s,
+        "--check",
+    ]);
+    assert_code(&o, 0);
+    std::fs::write(
+        before.join("apps-v1.Deployment-distributor.yaml"),
+        "changed\n",
+    )
+    .unwrap();
+    let o = tkstep(&[
+        "export",
+        &env("mimir-microservices"),
+        "--out",
+        out_s,
+        "--check",
+    ]);
+    assert_code(&o, 16);
+    assert!(stdout(&o).contains("changed: 00-before/apps-v1.Deployment-distributor.yaml"));
+    // An existing export is never overwritten.
+    let o = tkstep(&["export", &env("mimir-microservices"), "--out", out_s]);
+    assert_code(&o, 1);
+    assert_eq!(
+        std::fs::read_to_string(before.join("apps-v1.Deployment-distributor.yaml")).unwrap(),
+        "changed\n"
+    );
+}
+
+#[test]
+fn diff_exit_codes_follow_tk_diff() {
+    let o = tkstep(&["diff", &env("mimir-microservices"), "--step", "5.1"]);
+    assert_code(&o, 0);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("# step 5.1 store-gateway-leave-ring: +0 ~3 -0\n"),
+        "{text:.300}"
+    );
+    assert!(
+        text.contains("\n+        - -store-gateway.sharding-ring.unregister-on-shutdown=true\n")
+    );
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--step",
+        "5.1",
+        "--exit-code",
+    ]);
+    assert_code(&o, 16);
+    // Step 1 is already satisfied on this environment: no change, so exit 0 even with --exit-code.
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--step",
+        "1",
+        "--exit-code",
+    ]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("No differences."));
+    let o = tkstep(&["diff", &env("mimir-microservices"), "--step", "3.2"]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("verify step"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_json_has_the_documented_shape() {
+    let o = tkstep(&["diff", &env("mimir-microservices"), "--json"]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let steps = json.as_array().unwrap();
+    assert_eq!(steps.len(), 13);
+    assert_eq!(steps[1]["step"], "2");
+    assert_eq!(steps[1]["name"], "deploy-rw-at-zero");
+    let change = &steps[1]["changes"][0];
+    for key in ["kind", "namespace", "name", "change", "diff"] {
+        assert!(change.get(key).is_some(), "{key} in {change}");
+    }
+}
+
+#[test]
+fn check_passes_the_example_and_flags_single_zone() {
+    let o = tkstep(&["check", &env("mimir-microservices")]);
+    assert_code(&o, 0);
+    let o = tkstep(&["check", &env("mimir-single-zone"), "--json"]);
+    assert_code(&o, 3);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hit = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "stateful-removed" && f["step"] == "1");
+    assert!(hit, "{json}");
+}
+
+#[test]
+fn not_mimir_like_environments_are_refused_clearly() {
+    let o = tkstep(&["diff", &env("plain-app")]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("deployment_mode"), "{}", stderr(&o));
+}
