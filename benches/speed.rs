@@ -45,15 +45,20 @@ const TARGET_RENDER_SPEEDUP: f64 = 8.0;
 /// `peak RSS whole plan / single render` must stay below this.
 const TARGET_RSS_RATIO: f64 = 2.0;
 
+// The allocator of the tkstep binary, so that in-process figures compare with the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// First argument of the bench binary run as a child for in-process measurements.
 const CHILD: &str = "--in-process-child";
 
 /// How many times each measurement is repeated.
 #[derive(Debug, Clone, Copy)]
 struct Runs {
-    gojsonnet: usize,
-    render_process: usize,
-    plan_process: usize,
+    /// Rounds of process measurements; each round runs one go-jsonnet render, two `tkstep
+    /// render` processes and one `tkstep diff` process, so that a burst of load on the machine
+    /// hits both sides of the ratios alike.
+    rounds: usize,
     /// Child processes measuring the first render and warm overlay renders.
     render_children: usize,
     /// Child processes measuring the whole plan phase by phase.
@@ -61,17 +66,13 @@ struct Runs {
 }
 
 const FULL: Runs = Runs {
-    gojsonnet: 5,
-    render_process: 10,
-    plan_process: 5,
+    rounds: 5,
     render_children: 3,
     plan_children: 3,
 };
 
 const QUICK: Runs = Runs {
-    gojsonnet: 2,
-    render_process: 3,
-    plan_process: 2,
+    rounds: 2,
     render_children: 1,
     plan_children: 1,
 };
@@ -324,32 +325,31 @@ impl EnvResult {
 }
 
 fn bench_processes(env: &Path, tkstep: &Path, script: &Path, runs: Runs) -> Result<Processes> {
-    let go = gojsonnet(script, env, runs.gojsonnet)?;
     let env_arg = env.to_str().ok_or_else(|| anyhow!("non-UTF-8 path"))?;
-    let mut render = Vec::new();
-    let mut render_rss_kb = 0;
-    for _ in 0..runs.render_process {
-        let p = measure(Command::new(tkstep).args(["render", env_arg]))?;
-        p.expect_success("tkstep render")?;
-        render.push(p.wall);
-        render_rss_kb = render_rss_kb.max(p.max_rss_kb);
+    let mut p = Processes {
+        go: Vec::new(),
+        go_sha256: String::new(),
+        render: Vec::new(),
+        render_rss_kb: 0,
+        plan: Vec::new(),
+        plan_rss_kb: 0,
+    };
+    for _ in 0..runs.rounds {
+        let go = gojsonnet(script, env, 1)?;
+        p.go.extend(go.seconds);
+        p.go_sha256 = go.sha256;
+        for _ in 0..2 {
+            let m = measure(Command::new(tkstep).args(["render", env_arg]))?;
+            m.expect_success("tkstep render")?;
+            p.render.push(m.wall);
+            p.render_rss_kb = p.render_rss_kb.max(m.max_rss_kb);
+        }
+        let m = measure(Command::new(tkstep).args(["diff", env_arg, "--color", "never"]))?;
+        m.expect_success("tkstep diff")?;
+        p.plan.push(m.wall);
+        p.plan_rss_kb = p.plan_rss_kb.max(m.max_rss_kb);
     }
-    let mut plan = Vec::new();
-    let mut plan_rss_kb = 0;
-    for _ in 0..runs.plan_process {
-        let p = measure(Command::new(tkstep).args(["diff", env_arg, "--color", "never"]))?;
-        p.expect_success("tkstep diff")?;
-        plan.push(p.wall);
-        plan_rss_kb = plan_rss_kb.max(p.max_rss_kb);
-    }
-    Ok(Processes {
-        go: go.seconds,
-        go_sha256: go.sha256,
-        render,
-        render_rss_kb,
-        plan,
-        plan_rss_kb,
-    })
+    Ok(p)
 }
 
 fn bench_in_process(env: &Path, runs: Runs) -> Result<InProcess> {
@@ -421,8 +421,8 @@ fn child(args: &[String]) -> Result<()> {
         other => bail!("unknown child measurement {other}"),
     };
     println!("{json}");
-    // Measured; skip the cycle collection at thread exit.
-    jrsonnet_gcmodule::with_thread_object_space(|space| space.leak());
+    // Measured; skip the cycle collection at thread exit, as the CLI does.
+    tkstep::eval::leak_thread_objects();
     Ok(())
 }
 
