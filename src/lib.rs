@@ -12,9 +12,42 @@
 //! ```
 //!
 //! The crate is a library first; the `tkstep` binary is a thin shell over it.
+//!
+//! # Embedding
+//!
+//! Open an environment, pick a plan, render every step, and look at the manifests, the diffs
+//! and the checks (a longer version: `examples/embed.rs`):
+//!
+//! ```
+//! use tkstep::diff::DiffOptions;
+//! use tkstep::plan::{Params, Plan, TO_READ_WRITE};
+//! use tkstep::steps::PlanRun;
+//! use tkstep::{OpenOptions, Renderer};
+//!
+//! let env = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/project/environments/mimir-minimal");
+//! let renderer = Renderer::open(env.as_ref(), &OpenOptions::default())?;
+//! let params = Params::default();
+//! let plan = Plan::builtin(TO_READ_WRITE, &params)?;
+//! let run = PlanRun::new(&renderer, &plan, &params)?; // adapt the plan, render every step
+//!
+//! let diffs = run.diffs(&DiffOptions::new());
+//! for (step, diff) in run.steps.iter().skip(1).zip(&diffs) {
+//!     println!("{}: {} objects, {}", step.label, step.manifests.len(), diff.summary());
+//! }
+//! assert_eq!(run.steps[0].manifests.len(), 29); // before any step
+//! assert!(diffs.iter().any(|d| d.has_changes()));
+//! print!("{}", run.timeline().render());
+//! for finding in &run.check().findings {
+//!     println!("step {}: [{}] {}", finding.step, finding.rule.id(), finding.reason);
+//! }
+//! # Ok::<(), tkstep::Error>(())
+//! ```
+//!
+//! [`repo`] runs the same on every environment under a directory, in parallel.
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod env;
 pub mod error;
@@ -24,6 +57,8 @@ pub mod manifest;
 pub mod overlay;
 pub mod plan;
 pub mod render;
+pub mod repo;
+pub mod runbook;
 pub mod steps;
 pub mod yaml;
 

@@ -30,8 +30,23 @@ pub struct OpenOptions {
     pub name: Option<String>,
 }
 
+/// What [`Renderer::open`] was given: opens the same environment again, on any thread.
+#[derive(Debug, Clone)]
+pub struct Reopener {
+    path: std::path::PathBuf,
+    options: OpenOptions,
+}
+
+impl Reopener {
+    /// Open the environment (a new evaluator: libraries are parsed again).
+    pub fn open(&self) -> Result<Renderer> {
+        Renderer::open(&self.path, &self.options)
+    }
+}
+
 /// An opened environment, ready to render any number of times.
 pub struct Renderer {
+    opened_as: (std::path::PathBuf, OpenOptions),
     paths: ProjectPaths,
     env: Environment,
     evaluator: Evaluator,
@@ -68,6 +83,7 @@ impl Renderer {
                 },
             )?;
             return Ok(Self {
+                opened_as: (path.to_path_buf(), options.clone()),
                 paths,
                 env,
                 evaluator,
@@ -95,11 +111,21 @@ impl Renderer {
             crate::env::select_inline(candidates, options.name.as_deref(), &display)?;
         data_path.push(PathSegment::Field("data".to_string()));
         Ok(Self {
+            opened_as: (path.to_path_buf(), options.clone()),
             paths,
             env,
             evaluator,
             data_path,
         })
+    }
+
+    /// How to open this environment again with a fresh evaluator, e.g. on another thread (a
+    /// renderer cannot cross threads; the returned value can).
+    pub fn reopener(&self) -> Reopener {
+        Reopener {
+            path: self.opened_as.0.clone(),
+            options: self.opened_as.1.clone(),
+        }
     }
 
     /// Where the environment lives.

@@ -47,7 +47,9 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment.
+/// Answers [`adapt`](crate::overlay::adapt)'s questions by rendering the environment. Renders
+/// are kept (keyed by the overlay Jsonnet without its header) so that [`render_plan_with`] can
+/// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {
     renderer: &'a Renderer,
     rendered: HashMap<String, Vec<Manifest>>,
@@ -60,6 +62,11 @@ impl<'a> RendererProbe<'a> {
             renderer,
             rendered: HashMap::new(),
         }
+    }
+
+    /// The renders made so far, keyed by overlay body ([`overlay::jsonnet::body`]).
+    pub fn into_rendered(self) -> HashMap<String, Vec<Manifest>> {
+        self.rendered
     }
 }
 
@@ -110,10 +117,45 @@ impl EnvProbe for RendererProbe<'_> {
     }
 }
 
-/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt`]).
+/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt()`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
+    Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
+}
+
+/// [`adapt_plan`], also returning the renders the adaptation made (for [`render_plan_with`]).
+fn adapt_plan_keeping_renders(
+    renderer: &Renderer,
+    plan: &Plan,
+    params: &Params,
+) -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)> {
     let mut probe = RendererProbe::new(renderer);
-    Ok(overlay::adapt(plan, params, &mut probe)?)
+    let adapted = overlay::adapt(plan, params, &mut probe)?;
+    Ok((adapted, probe.into_rendered()))
+}
+
+/// `params` with what the environment decides filled in: the reverse plan's zone replica
+/// totals ([`Params::ingester_replicas`], [`Params::store_gateway_replicas`]) default to the
+/// read-write side's current capacity, `_config.mimir_write_replicas` and
+/// `_config.mimir_backend_replicas` (library defaults included). Values already set are kept;
+/// a key that is missing or not a positive whole number leaves the parameter unset.
+pub fn resolve_params(renderer: &Renderer, params: &Params) -> Result<Params> {
+    let mut probe = RendererProbe::new(renderer);
+    let mut out = params.clone();
+    let mut read = |key: &str| -> Result<Option<u32>> {
+        Ok(probe
+            .config(key)?
+            .as_ref()
+            .and_then(Value::as_u64)
+            .filter(|n| *n > 0)
+            .and_then(|n| u32::try_from(n).ok()))
+    };
+    if out.ingester_replicas.is_none() {
+        out.ingester_replicas = read("mimir_write_replicas")?;
+    }
+    if out.store_gateway_replicas.is_none() {
+        out.store_gateway_replicas = read("mimir_backend_replicas")?;
+    }
+    Ok(out)
 }
 
 /// Labels of the rendered states: `00-before`, then `NN-<name>` per config step, the last one
@@ -138,20 +180,85 @@ pub fn labels(plan: &AdaptedPlan) -> Vec<String> {
 ///
 /// A step that fails to evaluate is reported with its id and the Jsonnet error.
 pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<RenderedStep>> {
+    render_plan_with(renderer, plan, HashMap::new())
+}
+
+/// [`render_plan`], reusing `known` renders (keyed by overlay body) and spreading the others
+/// over the available cores: this thread renders with `renderer` (already warm), each extra
+/// worker opens the environment again (a renderer cannot cross threads) and takes steps from the
+/// same queue, so a worker that is slower to start simply renders fewer steps.
+pub fn render_plan_with(
+    renderer: &Renderer,
+    plan: &AdaptedPlan,
+    known: HashMap<String, Vec<Manifest>>,
+) -> Result<Vec<RenderedStep>> {
     let files = overlay::files(plan);
     let labels = labels(plan);
-    let mut out = Vec::with_capacity(files.len() + 1);
-    out.push(RenderedStep {
-        index: None,
-        id: "before".into(),
-        name: "before".into(),
-        label: labels[0].clone(),
-        overlay: None,
-        manifests: renderer.render(None)?,
+    let states = plan.plan.states();
+    // What to render: the environment as it is, then each config step's overlay.
+    let mut overlays: Vec<Option<Overlay>> = vec![None];
+    let mut bodies: Vec<Option<String>> = vec![None];
+    for file in &files {
+        overlays.push(Some(file.overlay()));
+        bodies.push(Some(overlay::jsonnet::body(
+            &states[file.step_index],
+            plan.k8s_import(),
+        )));
+    }
+    let mut results: Vec<Option<Result<Vec<Manifest>>>> = bodies
+        .iter()
+        .map(|b| b.as_ref().and_then(|b| known.get(b)).cloned().map(Ok))
+        .collect();
+    let todo: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].is_none())
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(todo.len().saturating_sub(1).max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::new());
+    let work = |r: &Renderer| loop {
+        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(&i) = todo.get(k) else { break };
+        let result = r.render(overlays[i].as_ref());
+        done.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((i, result));
+    };
+    let reopener = renderer.reopener();
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(|| match reopener.open() {
+                Ok(own) => {
+                    work(&own);
+                    crate::eval::leak_thread_objects();
+                }
+                // The main thread renders everything this worker would have.
+                Err(_) => {}
+            });
+        }
+        work(renderer);
     });
-    for (file, label) in files.into_iter().zip(labels.into_iter().skip(1)) {
+    for (i, result) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        results[i] = Some(result);
+    }
+    let mut out = Vec::with_capacity(results.len());
+    let mut files = files.into_iter();
+    for (i, (result, label)) in results.into_iter().zip(labels).enumerate() {
+        let manifests = result.expect("every state was rendered")?;
+        if i == 0 {
+            out.push(RenderedStep {
+                index: None,
+                id: "before".into(),
+                name: "before".into(),
+                label,
+                overlay: None,
+                manifests,
+            });
+            continue;
+        }
+        let file = files.next().expect("one file per config step");
         let step = &plan.plan.steps[file.step_index];
-        let manifests = renderer.render(Some(&file.overlay()))?;
         out.push(RenderedStep {
             index: Some(file.step_index),
             id: step.id.clone(),
@@ -187,8 +294,8 @@ pub struct PlanRun {
 impl PlanRun {
     /// Adapt `plan` to the environment behind `renderer` and render every step.
     pub fn new(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<Self> {
-        let plan = adapt_plan(renderer, plan, params)?;
-        let steps = render_plan(renderer, &plan)?;
+        let (plan, known) = adapt_plan_keeping_renders(renderer, plan, params)?;
+        let steps = render_plan_with(renderer, &plan, known)?;
         Ok(Self { plan, steps })
     }
 
@@ -216,9 +323,11 @@ impl PlanRun {
         )
     }
 
-    /// The direction of the plan, for the checks.
+    /// The direction of the plan, for the checks ([`Plan::direction`]: the plan's own, or the
+    /// one its last `deployment_mode` implies). Every rule runs with the sides swapped for
+    /// [`Direction::ToMicroservices`].
     pub fn direction(&self) -> Direction {
-        Direction::ToReadWrite
+        self.plan.plan.direction()
     }
 
     /// Run the safety checks on the rendered steps (the final overlay is checked for leftover

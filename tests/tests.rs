@@ -1,10 +1,14 @@
 mod check_rules;
 mod cli;
+mod compare_runbook;
 mod conformance;
 mod diff_text;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;
+mod plan_files;
 mod plan_overlay;
+mod recursive;
+mod reverse_plan;
 mod steps;
 mod yaml_parity;

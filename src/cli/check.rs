@@ -13,8 +13,12 @@ use super::output;
 #[command(after_help = "Examples:
   tkstep check testdata/project/environments/mimir-microservices
   tkstep check testdata/project/environments/mimir-single-zone --json
+  tkstep check testdata/repo --recursive
 
-Exit codes: 0 no error found, 3 a rule found an error, 1 evaluation or input error.")]
+Exit codes: 0 no error found, 3 a rule found an error, 1 evaluation or input error.
+With --recursive: 1 if any environment failed (this wins: an environment that could not be
+checked matters more than a rule error elsewhere), else 3 if any environment has a rule error,
+else 0. Skipped (not Mimir-like) environments never change the exit code.")]
 pub struct CheckArgs {
     #[command(flatten)]
     pub env: EnvArgs,
@@ -23,12 +27,17 @@ pub struct CheckArgs {
     pub json: bool,
     #[command(flatten)]
     pub plan: PlanArgs,
+    #[command(flatten)]
+    pub recursive: super::recursive::RecursiveArgs,
 }
 
 /// Run `tkstep check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    if args.recursive.recursive {
+        return super::recursive::run_check(args);
+    }
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.plan()?;
+    let (plan, params) = args.plan.select(Some(&renderer))?;
     let run = PlanRun::new(&renderer, &plan, &params)?;
     let findings = run.check();
     let text = if args.json {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use tkstep::overlay::AdaptedPlan;
-use tkstep::plan::{Params, Plan, ReadScaling};
+use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
 use tkstep::{OpenOptions, Renderer, steps};
 
 /// Which environment to open.
@@ -44,9 +44,14 @@ pub enum Tristate {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Plan")]
 pub struct PlanArgs {
-    /// Built-in plan to follow.
-    #[arg(long, default_value = tkstep::plan::TO_READ_WRITE)]
+    /// Built-in plan to follow: to-read-write (microservices → read-write) or to-microservices
+    /// (read-write → microservices).
+    #[arg(long, default_value = TO_READ_WRITE, value_parser = clap::builder::PossibleValuesParser::new(BUILTIN_PLANS))]
     pub plan: String,
+    /// Follow the plan in this YAML or JSON file instead of a built-in plan (see
+    /// `tkstep plan --export yaml` for a starting point).
+    #[arg(long, value_name = "PATH", conflicts_with = "plan")]
+    pub plan_file: Option<PathBuf>,
     /// mimir-read replicas set in step 3.1 (fixed scaling).
     #[arg(long, default_value_t = 3, conflicts_with = "read_autoscaling")]
     pub read_replicas: u32,
@@ -69,6 +74,14 @@ pub struct PlanArgs {
     /// (default: what the environment already imports, else ksonnet-util/kausal.libsonnet).
     #[arg(long, value_name = "IMPORT")]
     pub k8s_import: Option<String>,
+    /// to-microservices: multi-zone ingester replica total set in step 6.1 (default: the
+    /// environment's mimir_write_replicas).
+    #[arg(long, value_name = "N")]
+    pub ingester_replicas: Option<u32>,
+    /// to-microservices: multi-zone store-gateway replica total set in step 4.1 (default: the
+    /// environment's mimir_backend_replicas).
+    #[arg(long, value_name = "N")]
+    pub store_gateway_replicas: Option<u32>,
 }
 
 fn parse_min_max(text: &str) -> Result<(u32, u32), String> {
@@ -100,20 +113,32 @@ impl PlanArgs {
                 Tristate::No => Some(false),
             },
             k8s_import: self.k8s_import.clone(),
+            ingester_replicas: self.ingester_replicas,
+            store_gateway_replicas: self.store_gateway_replicas,
         };
         params.validate()?;
         Ok(params)
     }
 
-    /// The plan as written (no environment).
-    pub fn plan(&self) -> anyhow::Result<(Plan, Params)> {
-        let params = self.params()?;
+    /// The plan every command follows: the `--plan-file` when given, else the built-in
+    /// `--plan`. With an environment, parameters left to it are read from it first (the
+    /// reverse plan's replica totals); without one, the plan is as written.
+    pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
+        let mut params = self.params()?;
+        if let Some(path) = &self.plan_file {
+            return Ok((Plan::from_file(path)?, params));
+        }
+        if let Some(renderer) = renderer
+            && self.plan == TO_MICROSERVICES
+        {
+            params = steps::resolve_params(renderer, &params)?;
+        }
         Ok((Plan::builtin(&self.plan, &params)?, params))
     }
 
     /// The plan adapted to the environment behind `renderer`.
     pub fn adapted(&self, renderer: &Renderer) -> anyhow::Result<AdaptedPlan> {
-        let (plan, params) = self.plan()?;
+        let (plan, params) = self.select(Some(renderer))?;
         Ok(steps::adapt_plan(renderer, &plan, &params)?)
     }
 }

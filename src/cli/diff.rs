@@ -15,8 +15,11 @@ use super::{EXIT_OK, output};
   tkstep diff testdata/project/environments/mimir-microservices --step 5.2
   tkstep diff testdata/project/environments/mimir-microservices --summary
   tkstep diff testdata/project/environments/mimir-microservices --json > steps.json
+  tkstep diff testdata/repo --recursive
 
-Exit codes: 0 success (16 with --exit-code when a step changes anything), 1 error.")]
+Exit codes: 0 success (16 with --exit-code when a step changes anything), 1 error.
+With --recursive: 1 if any environment failed, else 16 with --exit-code when the plan changes
+anything in any environment, else 0.")]
 pub struct DiffArgs {
     #[command(flatten)]
     pub env: EnvArgs,
@@ -40,13 +43,18 @@ pub struct DiffArgs {
     pub show_secrets: bool,
     #[command(flatten)]
     pub plan: PlanArgs,
+    #[command(flatten)]
+    pub recursive: super::recursive::RecursiveArgs,
 }
 
 /// Run `tkstep diff`.
 pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+    if args.recursive.recursive {
+        return super::recursive::run_diff(args);
+    }
     let color = !args.json && args.color.enabled();
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.plan()?;
+    let (plan, params) = args.plan.select(Some(&renderer))?;
     if let Some(id) = &args.step {
         plan.index_of(id)?;
     }

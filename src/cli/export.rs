@@ -36,7 +36,7 @@ pub struct ExportArgs {
 /// Run `tkstep export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.plan()?;
+    let (plan, params) = args.plan.select(Some(&renderer))?;
     let run = PlanRun::new(&renderer, &plan, &params)?;
     let outputs: Vec<StepOutput<'_>> = run
         .steps

@@ -2,13 +2,16 @@
 
 mod check;
 mod common;
+mod compare;
 mod diff;
 mod export;
 mod files;
 mod output;
 mod overlays;
 mod plan;
+mod recursive;
 mod render;
+mod runbook;
 
 use std::process::ExitCode;
 
@@ -41,6 +44,8 @@ enum Command {
     Diff(diff::DiffArgs),
     Export(export::ExportArgs),
     Check(check::CheckArgs),
+    Compare(compare::CompareArgs),
+    Runbook(runbook::RunbookArgs),
 }
 
 /// Parse arguments, run the command, map the outcome to an exit code.
@@ -53,6 +58,8 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Compare(args) => compare::run(&args),
+        Command::Runbook(args) => runbook::run(&args),
     };
     // The process ends now: skip collecting the evaluator's object graph at thread exit.
     tkstep::eval::leak_thread_objects();

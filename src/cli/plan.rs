@@ -2,16 +2,19 @@
 
 use clap::Args;
 use tkstep::overlay::AdaptedPlan;
+use tkstep::plan::{PlanFormat, write_plan};
 
 use super::common::{EnvArgs, PlanArgs};
 use super::{EXIT_OK, output};
 
 /// List the steps of a plan: ids, names, kinds, descriptions and overlay files; with an
-/// environment, also how the plan adapts to it.
+/// environment, also how the plan adapts to it. `--export` prints it as a plan file.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tkstep plan
-  tkstep plan testdata/project/environments/mimir-microservices --json")]
+  tkstep plan testdata/project/environments/mimir-microservices --json
+  tkstep plan --plan to-read-write --export yaml > my-plan.yaml
+  tkstep diff testdata/project/environments/mimir-microservices --plan-file my-plan.yaml")]
 pub struct PlanCmdArgs {
     /// The environment to adapt the plan to (optional).
     pub env: Option<std::path::PathBuf>,
@@ -19,8 +22,12 @@ pub struct PlanCmdArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Print JSON: [{id, name, kind, description, …, overlay, adaptations}].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "export")]
     pub json: bool,
+    /// Print the plan as a plan file (yaml or json) to start your own from: as written, or
+    /// adapted to the environment when one is given. Load it back with --plan-file.
+    #[arg(long, value_name = "FORMAT", value_parser = ["yaml", "json"])]
+    pub export: Option<String>,
     #[command(flatten)]
     pub plan: PlanArgs,
 }
@@ -36,10 +43,15 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
             args.plan.adapted(&env.open()?)?
         }
         None => {
-            let (plan, params) = args.plan.plan()?;
+            let (plan, params) = args.plan.select(None)?;
             AdaptedPlan::as_written(plan, &params)
         }
     };
+    if let Some(format) = &args.export {
+        let format: PlanFormat = format.parse().map_err(anyhow::Error::msg)?;
+        output::print(&write_plan(&adapted.plan, format)?)?;
+        return Ok(EXIT_OK);
+    }
     let text = if args.json {
         serde_json::to_string_pretty(&adapted.to_json())? + "\n"
     } else {

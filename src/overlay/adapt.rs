@@ -16,6 +16,14 @@
 //! - **Read-write mode** refuses `autoscaling_querier_enabled`, `ruler_remote_evaluation_enabled`
 //!   and `overrides_exporter_enabled`: the step switching `deployment_mode` to `read-write` sets
 //!   each one to `false` when the environment (or an earlier step) has it on.
+//! - **Microservices mode** (the reverse plan's last step): the step switching
+//!   `deployment_mode` to `microservices` sets `autoscaling_mimir_read_enabled` to `false` when
+//!   it is on (mimir-read's ScaledObject renders in any mode), and warns when the multi-zone
+//!   ingester or store-gateway replica totals end at 0.
+//! - **Starting mode**: the step switching to `migration` warns when the environment is not in
+//!   the plan's starting mode ([`Plan::direction`]); going back to microservices it also warns
+//!   that the microservices run no ruler unless `ruler_enabled` (mimir-backend always runs one)
+//!   and notes an alertmanager that migration mode adds.
 //! - **Zone-awareness**: noted as already satisfied when the environment has both multi-zone
 //!   flags on; otherwise warnings about the single-zone StatefulSets it replaces and zone
 //!   replica totals left at 0.
@@ -26,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::jsonnet;
+use crate::check::Direction;
 use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan, PlanError, ReadScaling, State, Step};
 
 /// `_config` keys Mimir's read-write mode asserts to be false.
@@ -34,6 +43,12 @@ pub const READ_WRITE_FORBIDDEN: &[&str] = &[
     "ruler_remote_evaluation_enabled",
     "overrides_exporter_enabled",
 ];
+
+/// `_config` keys that turn on read-write objects regardless of the deployment mode: the step
+/// switching `deployment_mode` to `microservices` sets each one to `false` when the environment
+/// (or an earlier step) has it on. `autoscaling_mimir_read_enabled` renders mimir-read's KEDA
+/// ScaledObject in any mode, which would then scale a Deployment that no longer exists.
+pub const MICROSERVICES_FORBIDDEN: &[&str] = &["autoscaling_mimir_read_enabled"];
 
 /// An environment state to look at: the cumulative [`State`] being considered at some step, and
 /// its overlay Jsonnet (exactly what an overlay file would hold, without the header).
@@ -221,6 +236,7 @@ fn sets(step: &Step, key: &str, value: &Value) -> bool {
 /// Walks the plan, keeps the adapted state, and records messages.
 struct Adapter<'p> {
     probe: &'p mut dyn EnvProbe,
+    direction: Direction,
     params: Params,
     import: String,
     adaptations: Vec<Adaptation>,
@@ -265,15 +281,18 @@ impl Adapter<'_> {
     }
 
     /// The value `key` has once `step` is applied on top of `state`, falling back to the
-    /// environment's own value.
+    /// environment's own value (also when the step removes the key with `null`).
     fn effective(
         &mut self,
         state: &State,
         step: &Step,
         key: &str,
     ) -> Result<Option<Value>, PlanError> {
-        if let Some(v) = step.change.config.get(key) {
-            return Ok((!v.is_null()).then(|| v.clone()));
+        match step.change.config.get(key) {
+            // `null` removes the key from the overlay: the environment's value applies again.
+            Some(Value::Null) => return self.env_config(key),
+            Some(v) => return Ok(Some(v.clone())),
+            None => {}
         }
         if let Some(v) = state.config_value(key) {
             return Ok(Some(v.clone()));
@@ -350,15 +369,43 @@ impl Adapter<'_> {
         if !sets(step, "deployment_mode", &Value::from("migration")) {
             return Ok(());
         }
+        let start = self.direction.sides().old.mode.label();
         let mode = self.env_config("deployment_mode")?;
-        if let Some(mode) = mode.filter(|m| m.as_str() != Some("microservices")) {
+        if let Some(mode) = mode.filter(|m| m.as_str() != Some(start)) {
             self.note(
                 AdaptationKind::Warning,
                 format!(
                     "the environment's deployment_mode is already {}: this plan starts from \
-                     microservices mode",
+                     {start} mode",
                     jsonnet::literal(&mode)
                 ),
+            );
+        }
+        if self.direction == Direction::ToMicroservices {
+            self.reverse_start()?;
+        }
+        Ok(())
+    }
+
+    /// Going back to microservices: what the microservices add or lack compared with the
+    /// read-write side.
+    fn reverse_start(&mut self) -> Result<(), PlanError> {
+        if !truthy(self.env_config("ruler_enabled")?.as_ref()) {
+            self.note(
+                AdaptationKind::Warning,
+                "mimir-backend always runs a ruler, but the environment's ruler_enabled is not \
+                 true: the microservices run no ruler, so recording and alerting rules stop being \
+                 evaluated once mimir-backend is at zero; set ruler_enabled: true in main.jsonnet \
+                 first if rules are in use"
+                    .to_string(),
+            );
+        }
+        if truthy(self.env_config("alertmanager_enabled")?.as_ref()) {
+            self.note(
+                AdaptationKind::Note,
+                "the environment enables the alertmanager, which read-write mode does not deploy: \
+                 migration mode adds the alertmanager StatefulSet at its full replica count"
+                    .to_string(),
             );
         }
         Ok(())
@@ -441,6 +488,43 @@ impl Adapter<'_> {
                     format!(
                         "read-write mode refuses {key}: true, which this environment has, so this \
                          step sets it to false"
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn microservices_mode(&mut self, state: &State, step: &mut Step) -> Result<(), PlanError> {
+        if !sets(step, "deployment_mode", &Value::from("microservices")) {
+            return Ok(());
+        }
+        for key in MICROSERVICES_FORBIDDEN {
+            if truthy(self.effective(state, step, key)?.as_ref()) {
+                step.change.config.insert(*key, Value::Bool(false));
+                self.note(
+                    AdaptationKind::Changed,
+                    format!(
+                        "the environment sets {key}: true, which renders mimir-read's \
+                         ScaledObject in any deployment mode (it would scale a Deployment that no \
+                         longer exists), so this step sets it to false"
+                    ),
+                );
+            }
+        }
+        for (component, key) in [
+            ("ingester", "multi_zone_ingester_replicas"),
+            ("store-gateway", "multi_zone_store_gateway_replicas"),
+        ] {
+            let value = self.effective(state, step, key)?;
+            if matches!(value.as_ref().and_then(Value::as_f64), None | Some(0.0)) {
+                self.note(
+                    AdaptationKind::Warning,
+                    format!(
+                        "{key} is {} after this step: the {component}-zone-* StatefulSets run no \
+                         replicas in microservices mode; set it in an earlier step (e.g. to the \
+                         read-write side's current capacity)",
+                        value.map_or("unset".to_string(), |v| v.to_string())
                     ),
                 );
             }
@@ -531,6 +615,7 @@ pub fn adapt(
     params.k8s_import = Some(import.clone());
     let mut adapter = Adapter {
         probe,
+        direction: plan.direction(),
         params: params.clone(),
         import,
         adaptations: Vec::new(),
@@ -555,6 +640,7 @@ pub fn adapt(
         adapter.read_scaling(&step)?;
         adapter.remote_evaluation(&mut step)?;
         adapter.read_write_mode(&state, &mut step)?;
+        adapter.microservices_mode(&state, &mut step)?;
         adapter.overrides(&state, &mut step)?;
         adapter.alertmanager(&state, &step)?;
         state.apply(&step.id, &step.change);

@@ -22,7 +22,7 @@ use std::fmt::Write;
 
 pub use adapt::{
     Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
-    READ_WRITE_FORBIDDEN, adapt,
+    MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
 };
 
 use crate::eval::Overlay;

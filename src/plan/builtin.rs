@@ -8,6 +8,8 @@
 
 use serde_json::Value;
 
+use crate::check::Direction;
+
 use super::{
     FlagTerm, Params, Plan, ReadScaling, Step, StepCheck, StepKind, Wait, WaitDuration,
     WorkloadKind,
@@ -16,10 +18,14 @@ use super::{
 /// Name of the built-in microservices → read-write plan.
 pub const TO_READ_WRITE: &str = "to-read-write";
 
-/// Names of the built-in plans.
-pub const BUILTIN_PLANS: &[&str] = &[TO_READ_WRITE];
+/// Name of the built-in read-write → microservices plan (the reverse migration).
+pub const TO_MICROSERVICES: &str = "to-microservices";
 
-const UNREGISTER_ON_SHUTDOWN: &str = "store-gateway.sharding-ring.unregister-on-shutdown";
+/// Names of the built-in plans.
+pub const BUILTIN_PLANS: &[&str] = &[TO_READ_WRITE, TO_MICROSERVICES];
+
+pub(super) const UNREGISTER_ON_SHUTDOWN: &str =
+    "store-gateway.sharding-ring.unregister-on-shutdown";
 
 const READ_QUERIES_PROMQL: &str = r#"sum by (pod) (rate(cortex_querier_request_duration_seconds_count{job=~".*mimir-read.*", route=~"(prometheus|api_prom)_api_v1_.+"}[1m]))"#;
 const QUERY_FRONTEND_PROMQL: &str =
@@ -34,6 +40,7 @@ impl Plan {
     pub fn builtin(name: &str, params: &Params) -> Result<Plan, super::PlanError> {
         match name {
             TO_READ_WRITE => Ok(Plan::to_read_write(params)),
+            TO_MICROSERVICES => Ok(Plan::to_microservices(params)),
             _ => Err(super::PlanError::UnknownPlan {
                 name: name.to_string(),
                 known: BUILTIN_PLANS.iter().map(|s| s.to_string()).collect(),
@@ -215,16 +222,7 @@ impl Plan {
                 "Scale the microservice distributor to zero.",
             )
             .replicas("distributor_deployment", Deployment, "distributor", 0)
-            .wait(Wait {
-                reason: "the ingesters' next TSDB head compaction".to_string(),
-                duration: None,
-                computed_from: vec![FlagTerm {
-                    flag: "blocks-storage.tsdb.block-ranges-period".to_string(),
-                    factor: 1,
-                    default: WaitDuration::hours(2),
-                    read_from: vec!["ingester-zone-*".into(), "mimir-write-zone-*".into()],
-                }],
-            }),
+            .wait(head_compaction_wait()),
         ];
         let zones = params.zones.len();
         steps.extend(
@@ -256,6 +254,7 @@ impl Plan {
 
         Plan {
             name: TO_READ_WRITE.to_string(),
+            direction: Some(Direction::ToReadWrite),
             description: "Move a Mimir environment from microservices to read-write mode without \
                           downtime: run both side by side in migration mode, move the read path, \
                           the backend and the write path one at a time, then remove the \
@@ -297,26 +296,9 @@ fn read_scale_up(scaling: ReadScaling) -> Step {
     ))
 }
 
-/// Step 7.2<zone>: one ingester zone to zero, after Mimir's ingester shutdown procedure.
-fn ingester_zone_scale_down(zone: &str, last: bool) -> Step {
-    let object = format!("ingester-zone-{zone}");
-    let field = format!("ingester_zone_{}_statefulset", zone.replace('-', "_"));
-    Step::new(
-        &Params::zone_step_id(zone),
-        &format!("scale-down-ingester-zone-{zone}"),
-        Config,
-        &format!(
-            "Scale {object} to zero, one zone per step. Stopping the pods is part of Mimir's \
-             ingester shutdown procedure; skipping that procedure loses data."
-        ),
-    )
-    .requires(&format!(
-        "Mimir's procedure for shutting down ingesters in multiple zones, for {object}: call \
-         the /ingester/shutdown endpoint of every ingester of the zone and wait until each call \
-         returned and the ingester logged that its TSDB blocks are flushed and shipped."
-    ))
-    .replicas(&field, StatefulSet, &object, 0)
-    .wait(Wait {
+/// The wait after an ingester zone went down: until the blocks it uploaded are queryable.
+pub(super) fn blocks_queryable_wait(object: &str, last: bool) -> Wait {
+    Wait {
         reason: format!(
             "the blocks {object} uploaded to become queryable, before {}",
             if last {
@@ -346,7 +328,43 @@ fn ingester_zone_scale_down(zone: &str, last: bool) -> Step {
                 read_from: vec!["compactor".into(), "mimir-backend-zone-*".into()],
             },
         ],
-    })
+    }
+}
+
+/// The wait for the ingesters' next TSDB head compaction.
+pub(super) fn head_compaction_wait() -> Wait {
+    Wait {
+        reason: "the ingesters' next TSDB head compaction".to_string(),
+        duration: None,
+        computed_from: vec![FlagTerm {
+            flag: "blocks-storage.tsdb.block-ranges-period".to_string(),
+            factor: 1,
+            default: WaitDuration::hours(2),
+            read_from: vec!["ingester-zone-*".into(), "mimir-write-zone-*".into()],
+        }],
+    }
+}
+
+/// Step 7.2<zone>: one ingester zone to zero, after Mimir's ingester shutdown procedure.
+fn ingester_zone_scale_down(zone: &str, last: bool) -> Step {
+    let object = format!("ingester-zone-{zone}");
+    let field = format!("ingester_zone_{}_statefulset", zone.replace('-', "_"));
+    Step::new(
+        &Params::zone_step_id(zone),
+        &format!("scale-down-ingester-zone-{zone}"),
+        Config,
+        &format!(
+            "Scale {object} to zero, one zone per step. Stopping the pods is part of Mimir's \
+             ingester shutdown procedure; skipping that procedure loses data."
+        ),
+    )
+    .requires(&format!(
+        "Mimir's procedure for shutting down ingesters in multiple zones, for {object}: call \
+         the /ingester/shutdown endpoint of every ingester of the zone and wait until each call \
+         returned and the ingester logged that its TSDB blocks are flushed and shipped."
+    ))
+    .replicas(&field, StatefulSet, &object, 0)
+    .wait(blocks_queryable_wait(&object, last))
 }
 
 #[cfg(test)]

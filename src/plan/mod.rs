@@ -5,6 +5,12 @@
 //! Jsonnet), a description, prerequisites, the [`Change`] it makes, and the [`StepCheck`]s and
 //! [`Wait`]s to observe before going on.
 //!
+//! Built-in plans ([`BUILTIN_PLANS`]): [`TO_READ_WRITE`] (the documented procedure) and
+//! [`TO_MICROSERVICES`] (the same steps mirrored, read-write → microservices). Plans can also
+//! come from YAML or JSON files ([`Plan::from_file`], schema in the `file` module docs) and be
+//! written in that format ([`write_plan`]). [`Plan::direction`] tells the checks which side is
+//! going away.
+//!
 //! Changes are **deltas**: a step lists only its own `_config` keys, hidden flag patches and
 //! replica overrides. [`Plan::cumulative`] merges steps `1..=N` into the [`State`] an overlay file
 //! holds after step N (see [`cumulative`](self::State) for the merge rules).
@@ -21,18 +27,21 @@
 
 mod builtin;
 mod cumulative;
+mod file;
 mod model;
 mod ordered;
 mod params;
+mod reverse;
 
-pub use builtin::{BUILTIN_PLANS, TO_READ_WRITE};
+pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
 pub use cumulative::{Sourced, State};
+pub use file::{PlanFormat, write_plan};
 pub use model::{
     Change, FlagTerm, ParseDurationError, Plan, ReplicaOverride, Step, StepCheck, StepKind, Wait,
     WaitDuration, WorkloadKind,
 };
 pub use ordered::OrderedMap;
-pub use params::{DEFAULT_K8S_IMPORT, Params, ReadScaling};
+pub use params::{DEFAULT_K8S_IMPORT, DEFAULT_READ_WRITE_REPLICAS, Params, ReadScaling};
 
 /// Errors building, selecting or adapting a plan.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +74,18 @@ pub enum PlanError {
          a Mimir 2.x Jsonnet library with deployment modes 'microservices', 'migration' and 'read-write')"
     )]
     NotMimirLike,
+    /// A plan file could not be read or is invalid.
+    #[error("{}: {message}", location(path, *line, *column))]
+    File {
+        /// The file.
+        path: String,
+        /// 1-based line of the problem, when known.
+        line: Option<u64>,
+        /// 1-based column of the problem, when known.
+        column: Option<u64>,
+        /// What is wrong (serde's message, naming the field).
+        message: String,
+    },
     /// Looking at the environment failed while adapting the plan.
     #[error("adapting step {step} to the environment ({what}): {source}")]
     Probe {
@@ -76,6 +97,15 @@ pub enum PlanError {
         #[source]
         source: Box<crate::Error>,
     },
+}
+
+/// `path:line:column`, with the parts that are known.
+fn location(path: &str, line: Option<u64>, column: Option<u64>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path.to_string(),
+    }
 }
 
 impl Plan {

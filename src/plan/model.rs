@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedMap;
+use crate::check::Direction;
 
 /// A staged change of an environment: an ordered list of steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,8 +24,33 @@ pub struct Plan {
     /// What the plan does, in one or two sentences.
     #[serde(default)]
     pub description: String,
+    /// Which way the plan migrates, for the checks. `None`: inferred from the last
+    /// `deployment_mode` a step sets (see [`Plan::direction`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// The steps, in the order they are applied.
     pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// Which way the plan migrates: the `direction` field when set,
+    /// otherwise [`Direction::ToMicroservices`] when the last `deployment_mode` a step sets is
+    /// `'microservices'`, else [`Direction::ToReadWrite`].
+    pub fn direction(&self) -> Direction {
+        if let Some(direction) = self.direction {
+            return direction;
+        }
+        let last_mode = self.steps.iter().rev().find_map(|s| {
+            s.change
+                .config
+                .get("deployment_mode")
+                .and_then(Value::as_str)
+        });
+        match last_mode {
+            Some("microservices") => Direction::ToMicroservices,
+            _ => Direction::ToReadWrite,
+        }
+    }
 }
 
 /// One step of a [`Plan`].

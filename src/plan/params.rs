@@ -35,7 +35,22 @@ pub struct Params {
     /// The library must provide `deployment.mixin.spec.withReplicas` (ksonnet-util does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k8s_import: Option<String>,
+    /// `to-microservices`: the multi-zone ingester replica total
+    /// (`multi_zone_ingester_replicas`) set when the microservice write path scales up.
+    /// `None`: the read-write side's current capacity, `_config.mimir_write_replicas` of the
+    /// environment (see [`crate::steps::resolve_params`]), or 3 without an environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingester_replicas: Option<u32>,
+    /// `to-microservices`: the multi-zone store-gateway replica total
+    /// (`multi_zone_store_gateway_replicas`) set when the microservice backend scales up.
+    /// `None`: `_config.mimir_backend_replicas` of the environment, or 3 without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_gateway_replicas: Option<u32>,
 }
+
+/// The read-write replica totals Mimir's library defaults to (`mimir_write_replicas`,
+/// `mimir_backend_replicas`): the reverse plan's fallback without an environment.
+pub const DEFAULT_READ_WRITE_REPLICAS: u32 = 3;
 
 fn three() -> u32 {
     3
@@ -54,6 +69,8 @@ impl Default for Params {
             zones: default_zones(),
             ruler_remote_evaluation: None,
             k8s_import: None,
+            ingester_replicas: None,
+            store_gateway_replicas: None,
         }
     }
 }
@@ -105,6 +122,12 @@ impl Params {
         }
         if self.backend_replicas == 0 {
             return bad("backend replicas must be at least 1".into());
+        }
+        if self.ingester_replicas == Some(0) {
+            return bad("ingester replicas must be at least 1".into());
+        }
+        if self.store_gateway_replicas == Some(0) {
+            return bad("store-gateway replicas must be at least 1".into());
         }
         if self.zones.is_empty() {
             return bad("at least one zone is needed".into());

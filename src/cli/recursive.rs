@@ -1,0 +1,226 @@
+//! `tkstep diff|check <ROOT> --recursive`: run the plan on every environment under a directory
+//! and print one summary row per environment.
+
+use std::io::IsTerminal;
+
+use anyhow::bail;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
+
+use super::check::CheckArgs;
+use super::diff::DiffArgs;
+use super::output;
+
+/// `--recursive` and its companions, shared by `diff` and `check`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Whole repositories")]
+pub struct RecursiveArgs {
+    /// Treat the path as a directory: run on every Tanka environment found under it (static and
+    /// inline; environments that are not Mimir-like are skipped), in parallel, and print one
+    /// summary row per environment. With --name, only environments of exactly that name.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// With --recursive: number of environments evaluated at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", requires = "recursive")]
+    pub jobs: Option<usize>,
+}
+
+/// Which command the rows are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Diff,
+    Check,
+}
+
+/// `tkstep diff <ROOT> --recursive`.
+pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
+    if args.step.is_some() {
+        bail!("--step cannot be used with --recursive");
+    }
+    let report = run(&args.env, &args.plan, &args.recursive)?;
+    print(&report, Mode::Diff, args.json)?;
+    Ok(report.diff_exit_code(args.exit_code))
+}
+
+/// `tkstep check <ROOT> --recursive`.
+pub fn run_check(args: &CheckArgs) -> anyhow::Result<u8> {
+    let report = run(&args.env, &args.plan, &args.recursive)?;
+    print(&report, Mode::Check, args.json)?;
+    Ok(report.check_exit_code())
+}
+
+fn run(
+    env: &super::common::EnvArgs,
+    plan: &super::common::PlanArgs,
+    recursive: &RecursiveArgs,
+) -> anyhow::Result<RepoReport> {
+    let (plan, params) = plan.select(None)?;
+    let options = RunOptions {
+        plan,
+        params,
+        name: env.name.clone(),
+        jobs: recursive.jobs,
+    };
+    let bar = Bar::new();
+    let report = repo::run(&env.env, &options, &bar);
+    bar.0.finish_and_clear();
+    let report = report?;
+    if report.envs.is_empty() {
+        eprintln!("No environments found under {}.", env.env.display());
+    }
+    Ok(report)
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Self {
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::new_spinner().with_message("finding environments")
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn discovered(&self, total: usize) {
+        self.0.set_length(total as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+        {
+            self.0.set_style(style.progress_chars("=> "));
+        }
+        self.0.set_message("");
+    }
+
+    fn finished(&self, row: &EnvReport) {
+        self.0.inc(1);
+        self.0
+            .set_message(format!("{} {}", row.display(), row.status.as_str()));
+    }
+}
+
+fn print(report: &RepoReport, mode: Mode, json: bool) -> anyhow::Result<()> {
+    let text = if json {
+        serde_json::to_string_pretty(&report.envs)? + "\n"
+    } else {
+        table(report, mode)
+    };
+    output::print(&text)
+}
+
+/// The text report: an aligned table, a totals line, then the details of failures (and, for
+/// `check`, of rule errors).
+fn table(report: &RepoReport, mode: Mode) -> String {
+    let header = [
+        "ENV",
+        "STATUS",
+        "STEPS",
+        match mode {
+            Mode::Diff => "CHANGES",
+            Mode::Check => "VIOLATIONS",
+        },
+        "TIME",
+        "NOTE",
+    ];
+    let mut rows: Vec<[String; 6]> = vec![header.map(str::to_string)];
+    for row in &report.envs {
+        let (steps, outcome) = match row.status {
+            Status::Ok => (
+                row.steps.to_string(),
+                match mode {
+                    Mode::Diff => row.changes.map(|c| c.to_string()).unwrap_or_default(),
+                    Mode::Check => row.checks.map(|c| c.to_string()).unwrap_or_default(),
+                },
+            ),
+            _ => ("-".to_string(), "-".to_string()),
+        };
+        let note = match row.status {
+            Status::Ok => String::new(),
+            Status::Skipped => row.note.clone().unwrap_or_default(),
+            Status::Failed => first_line(row.error.as_deref().unwrap_or("")),
+        };
+        rows.push([
+            row.display(),
+            row.status.as_str().to_string(),
+            steps,
+            outcome,
+            format!("{:.1}s", row.seconds),
+            note,
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            // STEPS and TIME are right-aligned.
+            if i == 2 || i == 4 {
+                line.push_str(&format!("{cell:>w$}", w = widths[i]));
+            } else {
+                line.push_str(&format!("{cell:<w$}", w = widths[i]));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let count = |s| report.with_status(s).count();
+    out.push_str(&format!(
+        "\n{} environment(s): {} ok, {} skipped, {} failed in {:.1}s\n",
+        report.envs.len(),
+        count(Status::Ok),
+        count(Status::Skipped),
+        count(Status::Failed),
+        report.seconds
+    ));
+    for row in report.with_status(Status::Failed) {
+        out.push_str(&format!(
+            "\n# {} failed:\n{}\n",
+            row.display(),
+            row.error.as_deref().unwrap_or("").trim_end()
+        ));
+    }
+    if mode == Mode::Check {
+        for row in report.envs.iter().filter(|r| r.has_rule_errors()) {
+            out.push_str(&format!("\n# {} rule errors:\n", row.display()));
+            for f in row
+                .findings
+                .iter()
+                .filter(|f| f.severity == tkstep::check::Severity::Error)
+            {
+                out.push_str(&format!(
+                    "step {} {}: [{}] {}\n",
+                    f.step,
+                    f.step_name,
+                    f.rule.id(),
+                    f.reason
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The first line of `text`, cut at 80 characters.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > 80 {
+        let cut: String = line.chars().take(79).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}

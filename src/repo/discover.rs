@@ -1,0 +1,173 @@
+//! Finding every Tanka environment below a directory, the way `tk env list` / `tk export -r`
+//! do it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::env::{EnvError, Environment, ProjectPaths, find_environments};
+use crate::{Error, OpenOptions, Renderer, Result};
+
+/// Whether an environment is described by a `spec.json` or by an `Environment` object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnvKind {
+    /// `spec.json` beside `main.jsonnet`: one environment per directory.
+    Static,
+    /// No `spec.json`: `main.jsonnet` outputs one or more `Environment` objects.
+    Inline,
+}
+
+/// One environment found below a directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvRef {
+    /// The environment's directory relative to the searched directory, `/`-separated (`.` for
+    /// the directory itself). Several inline environments share one path.
+    pub path: String,
+    /// Tanka's `metadata.name`: the base directory relative to the project root for static
+    /// environments, the `Environment` object's name for inline ones.
+    pub name: String,
+    /// Static or inline.
+    pub kind: EnvKind,
+    /// The `main.jsonnet` file, as found by the walk.
+    #[serde(skip)]
+    pub entrypoint: PathBuf,
+}
+
+impl EnvRef {
+    /// How the environment is shown to people: its path, plus `[name]` for inline environments
+    /// (their path does not identify them).
+    pub fn display(&self) -> String {
+        match self.kind {
+            EnvKind::Static => self.path.clone(),
+            EnvKind::Inline => format!("{} [{}]", self.path, self.name),
+        }
+    }
+
+    /// Open the environment (an inline one is selected by its name).
+    ///
+    /// A [`Renderer`] cannot leave the thread that made it: call this inside the task that
+    /// uses it (see [`super::par_map`]).
+    pub fn open(&self) -> Result<Renderer> {
+        let name = match self.kind {
+            EnvKind::Static => None,
+            EnvKind::Inline => Some(self.name.clone()),
+        };
+        Renderer::open(&self.entrypoint, &OpenOptions { name })
+    }
+}
+
+/// A `main.jsonnet` that could not be listed (bad `spec.json`, inline file that does not
+/// evaluate, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryError {
+    /// The file's directory relative to the searched directory.
+    pub path: String,
+    /// Static or inline (by the presence of `spec.json`).
+    pub kind: EnvKind,
+    /// The error, as text.
+    pub error: String,
+}
+
+/// Everything found below a directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// The environments, sorted by path, then name.
+    pub envs: Vec<EnvRef>,
+    /// The `main.jsonnet` files that could not be listed, sorted by path.
+    pub errors: Vec<DiscoveryError>,
+}
+
+/// Find every environment at or below `dir`, listing the `main.jsonnet` files in parallel.
+///
+/// Tanka's rules (`pkg/tanka/find.go`): every file named `main.jsonnet` in the whole tree
+/// (symlinks not followed) is a candidate. With a `spec.json` beside it, it is one static
+/// environment, named from its directory (the spec is parsed, the Jsonnet is not evaluated).
+/// Without, it is evaluated just far enough to list its `Environment` objects (their `data` is
+/// not evaluated): one environment per object; a file that outputs none is not an environment
+/// and is left out silently. A file outside any project (no `tkrc.yaml`/`jsonnetfile.json`
+/// above it) or whose spec or top level cannot be read lands in [`Discovery::errors`].
+///
+/// `jobs` caps the number of threads (`None`: one per core).
+pub fn discover(dir: &Path, jobs: Option<usize>) -> Result<Discovery> {
+    let files = find_environments(dir)?;
+    let walked = if dir.is_dir() {
+        dir.to_path_buf()
+    } else {
+        dir.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let listed = super::par_map(&files, jobs, |file| list_file(&walked, file));
+    let mut out = Discovery::default();
+    for result in listed {
+        match result {
+            Ok(envs) => out.envs.extend(envs),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out.envs
+        .sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
+    out.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The environments one `main.jsonnet` holds.
+fn list_file(walked: &Path, file: &Path) -> Result<Vec<EnvRef>, DiscoveryError> {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let path = relative_path(walked, dir);
+    let kind = if dir.join("spec.json").exists() {
+        EnvKind::Static
+    } else {
+        EnvKind::Inline
+    };
+    let fail = |e: Error| DiscoveryError {
+        path: path.clone(),
+        kind,
+        error: e.to_string(),
+    };
+    let entry = |name: String| EnvRef {
+        path: path.clone(),
+        name,
+        kind,
+        entrypoint: file.to_path_buf(),
+    };
+    let paths = ProjectPaths::resolve(file).map_err(|e| fail(e.into()))?;
+    if kind == EnvKind::Static {
+        let env = Environment::load_static(&paths).map_err(|e| fail(e.into()))?;
+        return Ok(vec![entry(env.name().to_string())]);
+    }
+    match Renderer::open(file, &OpenOptions::default()) {
+        Ok(renderer) => Ok(vec![entry(renderer.environment().name().to_string())]),
+        Err(Error::Env(EnvError::MultipleEnvironments { names, .. })) => {
+            Ok(names.into_iter().map(entry).collect())
+        }
+        Err(Error::Env(EnvError::NoMatchingEnvironment { .. })) => Ok(Vec::new()),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// `dir` relative to `walked`, `/`-separated, `.` when equal.
+fn relative_path(walked: &Path, dir: &Path) -> String {
+    let rel = dir.strip_prefix(walked).unwrap_or(dir);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths_are_slash_separated() {
+        assert_eq!(relative_path(Path::new("a"), Path::new("a/b/c")), "b/c");
+        assert_eq!(relative_path(Path::new("a"), Path::new("a")), ".");
+        assert_eq!(relative_path(Path::new("x"), Path::new("a/b")), "a/b");
+    }
+}

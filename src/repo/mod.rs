@@ -1,0 +1,194 @@
+//! Whole repositories: find every Tanka environment under a directory and run a plan on each,
+//! in parallel.
+//!
+//! 1. [`discover`] walks the directory the way `tk export --recursive` does (every
+//!    `main.jsonnet`; static environments from `spec.json`, inline files evaluated just far
+//!    enough to list their `Environment` objects, one [`EnvRef`] each);
+//! 2. [`run_env`] opens one environment, asks whether it is Mimir-like
+//!    ([`MIMIR_LIKE_EXPR`]: its data has `_config.deployment_mode`), and if so adapts and
+//!    renders the plan ([`PlanRun`](crate::steps::PlanRun)), diffs consecutive steps and runs
+//!    the checks, summing up in an [`EnvReport`];
+//! 3. [`run`] does both for a whole directory on all cores (rayon): one task per `main.jsonnet`
+//!    to list, then one task per environment to run. A [`Renderer`](crate::Renderer) holds a
+//!    jrsonnet state that cannot move between threads, so every task opens its environment
+//!    itself; nothing is shared between environments (like Tanka, which builds a fresh VM per
+//!    environment).
+//!
+//! A failing environment never stops the others: its error lands in its row
+//! ([`Status::Failed`]). Environments that are not Mimir-like are [`Status::Skipped`] with a
+//! note; only their top-level object is evaluated (to read `_config`), so an error deeper in
+//! their data goes unnoticed.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use tkstep::plan::{Params, Plan, TO_READ_WRITE};
+//! use tkstep::repo::{self, RunOptions, Status};
+//!
+//! let params = Params::default();
+//! let options = RunOptions {
+//!     plan: Plan::builtin(TO_READ_WRITE, &params)?,
+//!     params,
+//!     name: None,
+//!     jobs: None,
+//! };
+//! let report = repo::run(Path::new("testdata/repo"), &options, &())?;
+//! for row in &report.envs {
+//!     println!("{} {} {:?}", row.display(), row.status.as_str(), row.changes);
+//! }
+//! assert!(report.envs.iter().any(|r| r.status == Status::Failed));
+//! # Ok::<(), tkstep::Error>(())
+//! ```
+
+mod discover;
+mod run;
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use discover::{Discovery, DiscoveryError, EnvKind, EnvRef, discover};
+pub use run::{
+    ChangeSummary, CheckCounts, EnvReport, MIMIR_LIKE_EXPR, NOT_MIMIR_NOTE, RunOptions, Status,
+    is_mimir_like, run_env,
+};
+
+use crate::Result;
+
+/// Told about the progress of [`run`] (e.g. to draw a progress bar). Called from worker
+/// threads. `()` ignores everything.
+pub trait Progress: Sync {
+    /// Listing is done: `total` rows will follow.
+    fn discovered(&self, total: usize) {
+        let _ = total;
+    }
+    /// One environment is done.
+    fn finished(&self, row: &EnvReport) {
+        let _ = row;
+    }
+}
+
+impl Progress for () {}
+
+/// The outcome of [`run`]: one row per environment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepoReport {
+    /// The rows, sorted by path, then name.
+    pub envs: Vec<EnvReport>,
+    /// Wall time of the whole run, listing included, in seconds.
+    pub seconds: f64,
+}
+
+impl RepoReport {
+    /// Rows with the given status.
+    pub fn with_status(&self, status: Status) -> impl Iterator<Item = &EnvReport> {
+        self.envs.iter().filter(move |r| r.status == status)
+    }
+
+    /// Whether any environment failed (to list, evaluate, or adapt the plan).
+    pub fn any_failed(&self) -> bool {
+        self.with_status(Status::Failed).next().is_some()
+    }
+
+    /// Whether any environment's checks found a rule error.
+    pub fn any_rule_errors(&self) -> bool {
+        self.envs.iter().any(EnvReport::has_rule_errors)
+    }
+
+    /// Whether the plan changes anything in any environment.
+    pub fn any_changes(&self) -> bool {
+        self.envs.iter().any(EnvReport::has_changes)
+    }
+
+    /// Exit code of `tkstep diff --recursive`: [`EXIT_FAILED`] (1) if any environment failed,
+    /// else [`EXIT_DIFFERENCES`](crate::diff::EXIT_DIFFERENCES) (16) when `exit_code` is set
+    /// and the plan changes anything anywhere, else 0. Skipped environments never count.
+    pub fn diff_exit_code(&self, exit_code: bool) -> u8 {
+        if self.any_failed() {
+            EXIT_FAILED
+        } else if exit_code && self.any_changes() {
+            crate::diff::EXIT_DIFFERENCES as u8
+        } else {
+            0
+        }
+    }
+
+    /// Exit code of `tkstep check --recursive`: [`EXIT_FAILED`] (1) if any environment failed
+    /// (it wins: an environment that could not be checked at all matters more than a rule
+    /// error elsewhere, and a rule error cannot hide a failure), else
+    /// [`EXIT_CHECK_FAILED`](crate::check::EXIT_CHECK_FAILED) (3) if any environment has a
+    /// rule error, else 0. Warnings and skipped environments never count.
+    pub fn check_exit_code(&self) -> u8 {
+        if self.any_failed() {
+            EXIT_FAILED
+        } else if self.any_rule_errors() {
+            crate::check::EXIT_CHECK_FAILED
+        } else {
+            0
+        }
+    }
+}
+
+/// Exit code when any environment failed (the CLI's general error code).
+pub const EXIT_FAILED: u8 = 1;
+
+/// Find every environment at or below `dir` ([`discover`]) and run the plan on each
+/// ([`run_env`]), in parallel. Files that cannot be listed become failed rows. Errors only if
+/// `dir` cannot be read.
+pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RepoReport> {
+    let start = Instant::now();
+    let found = discover(dir, options.jobs)?;
+    let envs: Vec<EnvRef> = found
+        .envs
+        .into_iter()
+        .filter(|e| options.name.as_ref().is_none_or(|n| *n == e.name))
+        .collect();
+    let mut rows: Vec<EnvReport> = Vec::new();
+    if options.name.is_none() {
+        rows.extend(
+            found
+                .errors
+                .into_iter()
+                .map(|e| EnvReport::failed(&e.path, "", e.kind, e.error)),
+        );
+    }
+    progress.discovered(rows.len() + envs.len());
+    for row in &rows {
+        progress.finished(row);
+    }
+    rows.extend(par_map(&envs, options.jobs, |env| {
+        let row = run_env(env, options);
+        progress.finished(&row);
+        row
+    }));
+    rows.sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
+    Ok(RepoReport {
+        envs: rows,
+        seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    })
+}
+
+/// Stack size of the worker threads: as much as a main thread gets on Linux, so that
+/// environments run as deep on a worker as they do on their own (the evaluator grows its own
+/// stack beyond that as needed).
+const WORKER_STACK: usize = 8 * 1024 * 1024;
+
+/// `f` over `items` on a rayon pool of `jobs` threads (`None`: one per core), results in input
+/// order. `f` runs on worker threads: anything `!Send` (such as a
+/// [`Renderer`](crate::Renderer)) must be created inside it.
+pub fn par_map<I: Sync, T: Send>(
+    items: &[I],
+    jobs: Option<usize>,
+    f: impl Fn(&I) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    let work = || items.par_iter().map(&f).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .stack_size(WORKER_STACK)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
