@@ -153,7 +153,7 @@ impl Renderer {
     /// Render the manifests as `tk show` would, with `overlay` applied on top of the data.
     pub fn render(&self, overlay: Option<&Overlay>) -> Result<Vec<Manifest>> {
         let data = self.evaluate(overlay)?;
-        let manifests = manifest::process(&data, &self.env)?;
+        let manifests = manifest::process_owned(data, &self.env)?;
         if self.paths.is_static() && manifests.iter().any(|m| m.kind() == "Environment") {
             return Err(EnvError::static_and_inline().into());
         }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::Result;
-use crate::check::{self, Direction, Findings, StepRender};
+use crate::check::{self, Direction, Findings, StepRef};
 use crate::diff::{DiffOptions, StepDiff, Timeline};
 use crate::eval::Overlay;
 use crate::manifest::Manifest;
@@ -37,12 +37,12 @@ pub struct RenderedStep {
 }
 
 impl RenderedStep {
-    /// The input of [`crate::check::run`] for this step.
-    pub fn to_check_input(&self) -> StepRender {
-        StepRender {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            manifests: self.manifests.clone(),
+    /// The input of [`crate::check::run_refs`] for this step (borrowed, nothing copied).
+    pub fn as_check_input(&self) -> StepRef<'_> {
+        StepRef {
+            id: &self.id,
+            name: &self.name,
+            manifests: &self.manifests,
         }
     }
 }
@@ -332,16 +332,16 @@ impl PlanRun {
     /// Run the safety checks on the rendered steps (the final overlay is checked for leftover
     /// overrides of old-mode objects).
     pub fn check(&self) -> Findings {
-        let input: Vec<StepRender> = self
+        let input: Vec<StepRef<'_>> = self
             .steps
             .iter()
-            .map(RenderedStep::to_check_input)
+            .map(RenderedStep::as_check_input)
             .collect();
         let final_overlay = self
             .steps
             .last()
             .and_then(|s| s.overlay.as_ref())
             .map(|o| o.code.as_str());
-        check::run(&input, self.direction(), final_overlay)
+        check::run_refs(&input, &self.direction().sides(), final_overlay)
     }
 }

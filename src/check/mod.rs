@@ -54,11 +54,36 @@ pub struct StepRender {
     pub manifests: Vec<Manifest>,
 }
 
+/// A rendered step, borrowed: what the rules read. [`StepRender::as_ref`] gives one; callers
+/// that keep their manifests elsewhere (e.g. [`crate::steps::PlanRun`]) build them directly
+/// instead of copying every manifest.
+#[derive(Debug, Clone, Copy)]
+pub struct StepRef<'a> {
+    /// Step id.
+    pub id: &'a str,
+    /// Step name.
+    pub name: &'a str,
+    /// The step's rendered objects.
+    pub manifests: &'a [Manifest],
+}
+
+impl StepRender {
+    /// This step, borrowed.
+    pub fn as_ref(&self) -> StepRef<'_> {
+        StepRef {
+            id: &self.id,
+            name: &self.name,
+            manifests: &self.manifests,
+        }
+    }
+}
+
 /// Run every rule on `steps` (index 0 = before any step; the last step is the final state)
 /// for a migration in `direction`. `final_overlay` is the Jsonnet source of the final step's
 /// overlay, searched for leftover patches of old-mode objects.
 pub fn run(steps: &[StepRender], direction: Direction, final_overlay: Option<&str>) -> Findings {
-    run_with_sides(steps, &direction.sides(), final_overlay)
+    let steps: Vec<StepRef<'_>> = steps.iter().map(StepRender::as_ref).collect();
+    run_refs(&steps, &direction.sides(), final_overlay)
 }
 
 /// [`run`] with explicit [`Sides`] (e.g. for a library whose object names differ).
@@ -67,10 +92,16 @@ pub fn run_with_sides(
     sides: &Sides,
     final_overlay: Option<&str>,
 ) -> Findings {
+    let steps: Vec<StepRef<'_>> = steps.iter().map(StepRender::as_ref).collect();
+    run_refs(&steps, sides, final_overlay)
+}
+
+/// [`run_with_sides`] on borrowed steps.
+pub fn run_refs(steps: &[StepRef<'_>], sides: &Sides, final_overlay: Option<&str>) -> Findings {
     let views: Vec<StepView<'_>> = steps
         .iter()
         .enumerate()
-        .map(|(i, s)| StepView::new(i, s))
+        .map(|(i, s)| StepView::new(i, *s))
         .collect();
     let ctx = Ctx {
         steps: views,
@@ -88,8 +119,8 @@ pub fn run_with_sides(
     let labels = steps
         .iter()
         .map(|s| StepLabel {
-            id: s.id.clone(),
-            name: s.name.clone(),
+            id: s.id.to_string(),
+            name: s.name.to_string(),
         })
         .collect();
     Findings::new(labels, out)

@@ -1,7 +1,7 @@
 //! An indexed view of one step's rendered manifests: workloads by name, their replicas,
 //! container args and volume claim templates, and the KEDA autoscalers targeting them.
 
-use super::StepRender;
+use super::StepRef;
 use super::layout::{Group, group_matches};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -88,10 +88,10 @@ pub(crate) struct StepView<'a> {
 }
 
 impl<'a> StepView<'a> {
-    pub fn new(index: usize, step: &'a StepRender) -> Self {
+    pub fn new(index: usize, step: StepRef<'a>) -> Self {
         let mut workloads = BTreeMap::new();
         let mut scalers = BTreeMap::new();
-        for m in &step.manifests {
+        for m in step.manifests {
             let map = &m.0;
             let kind = str_at(map, &["kind"]).unwrap_or_default();
             let Some(name) = str_at(map, &["metadata", "name"]) else {
@@ -115,8 +115,8 @@ impl<'a> StepView<'a> {
         }
         StepView {
             index,
-            id: &step.id,
-            name: &step.name,
+            id: step.id,
+            name: step.name,
             workloads,
             scalers,
         }
@@ -218,6 +218,7 @@ fn int_at(map: &Map<String, Value>, path: &[&str]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::StepRender;
     use crate::manifest::Manifest;
     use serde_json::json;
 
@@ -248,7 +249,7 @@ mod tests {
                 manifest(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "d"}})),
             ],
         };
-        let v = StepView::new(0, &step);
+        let v = StepView::new(0, step.as_ref());
         assert_eq!(
             v.capacity("a"),
             1,

@@ -21,8 +21,61 @@ pub(super) type Extracted = BTreeMap<String, Map<String, Value>>;
 /// is an error naming its parent's path and quoting the innermost object holding it.
 pub(super) fn extract(data: &Value) -> Result<Extracted, ExtractError> {
     let mut out = Extracted::new();
+    for (path, at) in locate(data)? {
+        if let Some(Value::Object(obj)) = get(data, &at) {
+            out.insert(path, without_ksonnet(obj));
+        }
+    }
+    Ok(out)
+}
+
+/// [`extract`], moving the objects out of `data` instead of copying them (the hot path: every
+/// render goes through here).
+pub(super) fn extract_owned(mut data: Value) -> Result<Extracted, ExtractError> {
+    let mut out = Extracted::new();
+    for (path, at) in locate(&data)? {
+        if let Some(Value::Object(obj)) = get_mut(&mut data, &at) {
+            let mut obj = std::mem::take(obj);
+            obj.remove(KSONNET);
+            out.insert(path, obj);
+        }
+    }
+    Ok(out)
+}
+
+/// One step into a JSON value.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn get<'v>(mut v: &'v Value, at: &[Seg]) -> Option<&'v Value> {
+    for seg in at {
+        v = match seg {
+            Seg::Key(k) => v.get(k)?,
+            Seg::Index(i) => v.get(*i)?,
+        };
+    }
+    Some(v)
+}
+
+fn get_mut<'v>(mut v: &'v mut Value, at: &[Seg]) -> Option<&'v mut Value> {
+    for seg in at {
+        v = match seg {
+            Seg::Key(k) => v.get_mut(k)?,
+            Seg::Index(i) => v.get_mut(*i)?,
+        };
+    }
+    Some(v)
+}
+
+/// Where the manifests are: their path text (`.a.b`, `.[0]`, `.`) and their location. Checks
+/// everything [`extract`] reports as an error, copying only to build an error.
+fn locate(data: &Value) -> Result<Vec<(String, Vec<Seg>)>, ExtractError> {
+    let mut out = Vec::new();
     let mut trace = Vec::new();
-    walk(data, &mut trace, &mut out)?;
+    let mut at = Vec::new();
+    walk(data, &mut trace, &mut at, &mut out)?;
     Ok(out)
 }
 
@@ -31,13 +84,22 @@ fn full(trace: &[String]) -> String {
     format!(".{}", trace.join("."))
 }
 
-fn walk(v: &Value, trace: &mut Vec<String>, out: &mut Extracted) -> Result<(), ExtractError> {
+type Found = Vec<(String, Vec<Seg>)>;
+
+fn walk(
+    v: &Value,
+    trace: &mut Vec<String>,
+    at: &mut Vec<Seg>,
+    out: &mut Found,
+) -> Result<(), ExtractError> {
     match v {
-        Value::Object(obj) => walk_object(obj, trace, out),
+        Value::Object(obj) => walk_object(obj, trace, at, out),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 trace.push(format!("[{i}]"));
-                let result = walk(item, trace, out);
+                at.push(Seg::Index(i));
+                let result = walk(item, trace, at, out);
+                at.pop();
                 trace.pop();
                 result?;
             }
@@ -58,20 +120,20 @@ fn walk(v: &Value, trace: &mut Vec<String>, out: &mut Extracted) -> Result<(), E
 fn walk_object(
     obj: &Map<String, Value>,
     trace: &mut Vec<String>,
-    out: &mut Extracted,
+    at: &mut Vec<Seg>,
+    out: &mut Found,
 ) -> Result<(), ExtractError> {
     let check = manifest_check(obj);
     if check.is_ok() {
-        let manifest = without_ksonnet(obj);
-        let problems = verify(&manifest);
+        let problems = verify_without_ksonnet(obj);
         if !problems.is_empty() {
             return Err(ExtractError::Schema(SchemaError {
                 name: full(trace),
                 fields: problems,
-                manifest,
+                manifest: without_ksonnet(obj),
             }));
         }
-        out.insert(full(trace), manifest);
+        out.push((full(trace), at.iter().map(Seg::clone_seg).collect()));
         return Ok(());
     }
     let mut keys: Vec<&String> = obj.keys().filter(|k| *k != KSONNET).collect();
@@ -82,7 +144,9 @@ fn walk_object(
             continue;
         }
         trace.push(key.clone());
-        let result = walk(value, trace, out);
+        at.push(Seg::Key(key.clone()));
+        let result = walk(value, trace, at, out);
+        at.pop();
         trace.pop();
         match result {
             Err(ExtractError::Invalid(mut e)) if e.object.is_none() => {
@@ -94,6 +158,25 @@ fn walk_object(
         }
     }
     Ok(())
+}
+
+impl Seg {
+    fn clone_seg(&self) -> Seg {
+        match self {
+            Seg::Key(k) => Seg::Key(k.clone()),
+            Seg::Index(i) => Seg::Index(*i),
+        }
+    }
+}
+
+/// [`verify`] of the object as it will be kept (without `__ksonnet`), copying only when that
+/// field is there.
+fn verify_without_ksonnet(obj: &Map<String, Value>) -> Vec<(String, String)> {
+    if obj.contains_key(KSONNET) {
+        verify(&without_ksonnet(obj))
+    } else {
+        verify(obj)
+    }
 }
 
 fn without_ksonnet(obj: &Map<String, Value>) -> Map<String, Value> {
@@ -128,25 +211,28 @@ fn manifest_check(obj: &Map<String, Value>) -> Result<(), String> {
 /// unwrapped again. Returns the objects in path order.
 pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Map<String, Value>>, ManifestError> {
     let mut out = BTreeMap::new();
-    for (path, obj) in extracted {
-        let Some(Value::Array(items)) = obj.get("items") else {
+    for (path, mut obj) in extracted {
+        if !matches!(obj.get("items"), Some(Value::Array(_))) {
             out.insert(path, obj);
             continue;
+        }
+        let Some(Value::Array(items)) = obj.remove("items") else {
+            unreachable!("checked above")
         };
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.into_iter().enumerate() {
             let name = format!("{path}.items[{i}]");
             let Value::Object(item) = item else {
                 return Err(ManifestError::ListItemNotObject { path: name });
             };
-            let problems = verify(item);
+            let problems = verify(&item);
             if !problems.is_empty() {
                 return Err(ManifestError::Schema(SchemaError {
                     name,
                     fields: problems,
-                    manifest: item.clone(),
+                    manifest: item,
                 }));
             }
-            out.insert(name, item.clone());
+            out.insert(name, item);
         }
     }
     Ok(out.into_values().collect())

@@ -103,6 +103,26 @@ pub fn process(data: &Value, env: &Environment) -> Result<Vec<Manifest>, Manifes
         env: env.name().to_string(),
         inner,
     })?;
+    finish(extracted, env)
+}
+
+/// [`process`], taking `data` by value: the objects are moved out of it instead of copied.
+pub fn process_owned(data: Value, env: &Environment) -> Result<Vec<Manifest>, ManifestError> {
+    if data.is_null() {
+        return Ok(Vec::new());
+    }
+    let extracted = extract::extract_owned(data).map_err(|inner| ManifestError::Extract {
+        env: env.name().to_string(),
+        inner,
+    })?;
+    finish(extracted, env)
+}
+
+/// Unwrap lists, default namespaces, inject labels/defaults and sort.
+fn finish(
+    extracted: extract::Extracted,
+    env: &Environment,
+) -> Result<Vec<Manifest>, ManifestError> {
     let objects = extract::unwrap_lists(extracted)?;
     let label = if env.injects_labels() && !objects.is_empty() {
         Some(env.name_label().map_err(ManifestError::Label)?)
