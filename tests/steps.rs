@@ -127,3 +127,11 @@ fn step_summaries_match_the_procedure() {
     // 8 removes every microservice object (33 with the alertmanager).
     assert!(get("8").ends_with("-33"), "{}", get("8"));
 }
+
+#[test]
+fn snapshot_check_report() {
+    let (run, _) = example_run();
+    let findings = run.check();
+    assert!(!findings.has_errors(), "{}", findings.to_text());
+    settings().bind(|| insta::assert_snapshot!("example-check-report", findings.to_text()));
+}
