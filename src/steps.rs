@@ -86,6 +86,33 @@ impl EnvProbe for RendererProbe<'_> {
             .any(|m| m.kind() == kind && m.name() == name))
     }
 
+    fn field_renders(
+        &mut self,
+        candidate: &Candidate<'_>,
+        field: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<bool> {
+        if let Some(manifests) = self.rendered.get(candidate.jsonnet) {
+            return Ok(manifests
+                .iter()
+                .any(|m| m.kind() == kind && m.name() == name));
+        }
+        // Evaluate only that field of `<environment> + <candidate overlay>`, not everything.
+        let expr = format!(
+            "local patched = value + ({code}\n);\n\
+             local f = {field};\n\
+             std.objectHasAll(patched, f) && std.isObject(patched[f]) \
+             && std.get(patched[f], 'kind') == {kind} \
+             && std.get(std.get(patched[f], 'metadata', {{}}), 'name') == {name}",
+            code = candidate.jsonnet,
+            field = overlay::jsonnet::string(field),
+            kind = overlay::jsonnet::string(kind),
+            name = overlay::jsonnet::string(name),
+        );
+        Ok(self.renderer.evaluate_expr(&expr)? == Value::Bool(true))
+    }
+
     fn config(&mut self, key: &str) -> Result<Option<Value>> {
         let key = overlay::jsonnet::string(key);
         let expr = format!(

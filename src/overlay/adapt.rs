@@ -70,6 +70,21 @@ pub trait EnvProbe {
     fn renders(&mut self, candidate: &Candidate<'_>, kind: &str, name: &str)
     -> crate::Result<bool>;
 
+    /// Whether top-level field `field` of the environment, with `candidate.jsonnet` applied,
+    /// holds a Kubernetes object of `kind` named `name` — i.e. whether a replica override of
+    /// that field can apply. The default renders everything ([`EnvProbe::renders`]); a probe
+    /// may answer by evaluating that one field only.
+    fn field_renders(
+        &mut self,
+        candidate: &Candidate<'_>,
+        field: &str,
+        kind: &str,
+        name: &str,
+    ) -> crate::Result<bool> {
+        let _ = field;
+        self.renders(candidate, kind, name)
+    }
+
     /// The environment's own `_config.<key>` (no overlay); `None` when the key does not exist.
     fn config(&mut self, key: &str) -> crate::Result<Option<Value>>;
 
@@ -278,6 +293,23 @@ impl Adapter<'_> {
         };
         let result = self.probe.renders(&candidate, kind, name);
         result.map_err(self.wrap(format!("rendering it to look for {kind} {name}")))
+    }
+
+    fn field_renders(
+        &mut self,
+        state: &State,
+        field: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<bool, PlanError> {
+        let code = jsonnet::body(state, &self.import);
+        let candidate = Candidate {
+            step: &self.step,
+            state,
+            jsonnet: &code,
+        };
+        let result = self.probe.field_renders(&candidate, field, kind, name);
+        result.map_err(self.wrap(format!("evaluating {field} to look for {kind} {name}")))
     }
 
     /// The value `key` has once `step` is applied on top of `state`, falling back to the
@@ -571,7 +603,7 @@ impl Adapter<'_> {
         candidate.apply(&step.id, &without);
         let mut kept = Vec::new();
         for o in std::mem::take(&mut step.change.overrides) {
-            if self.renders(&candidate, o.kind.as_str(), &o.object)? {
+            if self.field_renders(&candidate, &o.field, o.kind.as_str(), &o.object)? {
                 kept.push(o);
             } else {
                 self.note(
