@@ -211,67 +211,144 @@ pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<Render
 }
 
 /// [`render_plan`], reusing `known` renders (keyed by overlay body) and spreading the others
-/// over the available cores: this thread renders with `renderer` (already warm), each extra
-/// worker opens the environment again (a renderer cannot cross threads) and takes steps from the
-/// same queue, so a worker that is slower to start simply renders fewer steps.
+/// over the available cores (see [`PlanRun::new`]).
 pub fn render_plan_with(
     renderer: &Renderer,
     plan: &AdaptedPlan,
     known: HashMap<String, Vec<Manifest>>,
 ) -> Result<Vec<RenderedStep>> {
-    let files = overlay::files(plan);
-    let labels = labels(plan);
-    let states = plan.plan.states();
-    // What to render: the environment as it is, then each config step's overlay.
-    let mut overlays: Vec<Option<Overlay>> = vec![None];
-    let mut bodies: Vec<Option<String>> = vec![None];
-    for file in &files {
-        overlays.push(Some(file.overlay()));
-        bodies.push(Some(overlay::jsonnet::body(
-            &states[file.step_index],
-            plan.k8s_import(),
-        )));
+    Ok(render_in_parallel(renderer, || Ok((plan.clone(), known)))?.1)
+}
+
+/// Work shared between this thread and the extra evaluators on other threads.
+#[derive(Default)]
+struct Pool {
+    /// What to render (index into the rendered states, overlay); `None` until known.
+    jobs: std::sync::Mutex<Option<Vec<(usize, Overlay)>>>,
+    published: std::sync::Condvar,
+    next: std::sync::atomic::AtomicUsize,
+    done: std::sync::Mutex<Vec<(usize, Result<Vec<Manifest>>)>>,
+    /// The environment before any step, rendered by the first worker while this thread adapts.
+    before: std::sync::Mutex<Option<Result<Vec<Manifest>>>>,
+}
+
+impl Pool {
+    fn publish(&self, jobs: Vec<(usize, Overlay)>) {
+        *self.jobs.lock().unwrap_or_else(|e| e.into_inner()) = Some(jobs);
+        self.published.notify_all();
     }
-    let mut results: Vec<Option<Result<Vec<Manifest>>>> = bodies
-        .iter()
-        .map(|b| b.as_ref().and_then(|b| known.get(b)).cloned().map(Ok))
-        .collect();
-    let todo: Vec<usize> = (0..results.len())
-        .filter(|&i| results[i].is_none())
-        .collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(todo.len().saturating_sub(1).max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done = std::sync::Mutex::new(Vec::new());
-    let work = |r: &Renderer| loop {
-        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(&i) = todo.get(k) else { break };
-        let result = r.render(overlays[i].as_ref());
-        done.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((i, result));
-    };
+
+    /// Take jobs until none is left.
+    fn work(&self, renderer: &Renderer) {
+        let mut guard = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        while guard.is_none() {
+            guard = self
+                .published
+                .wait(guard)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        let jobs = guard.clone().unwrap_or_default();
+        drop(guard);
+        loop {
+            let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((i, overlay)) = jobs.get(k) else {
+                break;
+            };
+            let result = renderer.render(Some(overlay));
+            self.done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((*i, result));
+        }
+    }
+}
+
+/// Prepare the plan (`prepare`: adapt it, keeping the renders that needed) on this thread while
+/// extra evaluators start on the other cores, then render every state on all of them.
+///
+/// A renderer cannot cross threads, so each worker opens the environment itself; the first one
+/// renders the environment as it is meanwhile. Steps are taken from one queue, so a worker that
+/// is slower to start simply renders fewer. If a worker cannot open the environment, this thread
+/// renders what it would have.
+fn render_in_parallel(
+    renderer: &Renderer,
+    prepare: impl FnOnce() -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)>,
+) -> Result<(AdaptedPlan, Vec<RenderedStep>)> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
+    let pool = Pool::default();
     let reopener = renderer.reopener();
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            // If the worker cannot open the environment, the main thread renders everything.
-            scope.spawn(|| {
-                if let Ok(own) = reopener.open() {
-                    work(&own);
-                    crate::eval::leak_thread_objects();
+    let prepared = std::thread::scope(|scope| {
+        for w in 0..workers {
+            let (pool, reopener) = (&pool, &reopener);
+            scope.spawn(move || {
+                let Ok(own) = reopener.open() else {
+                    // Still wait for the jobs so that publishing never blocks.
+                    return;
+                };
+                if w == 0 {
+                    let before = own.render(None);
+                    *pool.before.lock().unwrap_or_else(|e| e.into_inner()) = Some(before);
                 }
+                pool.work(&own);
+                crate::eval::leak_thread_objects();
             });
         }
-        work(renderer);
+        // Should `prepare` panic, still release the waiting workers (or the scope never ends).
+        struct Release<'a>(&'a Pool);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                let mut jobs = self.0.jobs.lock().unwrap_or_else(|e| e.into_inner());
+                if jobs.is_none() {
+                    *jobs = Some(Vec::new());
+                    self.0.published.notify_all();
+                }
+            }
+        }
+        let _release = Release(&pool);
+        let prepared = prepare().map(|(plan, known)| {
+            let files = overlay::files(&plan);
+            let states = plan.plan.states();
+            let mut results: Vec<Option<Result<Vec<Manifest>>>> = vec![None];
+            let mut jobs = Vec::new();
+            for (n, file) in files.iter().enumerate() {
+                let body = overlay::jsonnet::body(&states[file.step_index], plan.k8s_import());
+                match known.get(&body) {
+                    Some(found) => results.push(Some(Ok(found.clone()))),
+                    None => {
+                        results.push(None);
+                        jobs.push((n + 1, file.overlay()));
+                    }
+                }
+            }
+            (plan, files, results, jobs)
+        });
+        match prepared {
+            Ok((plan, files, results, jobs)) => {
+                pool.publish(jobs);
+                pool.work(renderer);
+                Ok((plan, files, results))
+            }
+            Err(e) => {
+                pool.publish(Vec::new());
+                Err(e)
+            }
+        }
     });
-    for (i, result) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    let (plan, files, mut results) = prepared?;
+    for (i, result) in pool.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
         results[i] = Some(result);
     }
+    results[0] = pool.before.into_inner().unwrap_or_else(|e| e.into_inner());
+    let labels = labels(&plan);
     let mut out = Vec::with_capacity(results.len());
     let mut files = files.into_iter();
     for (i, (result, label)) in results.into_iter().zip(labels).enumerate() {
-        let manifests = result.expect("every state was rendered")?;
+        // Whatever no worker rendered (none started, or one failed to open), render here.
+        let manifests = match result {
+            Some(result) => result?,
+            None if i == 0 => renderer.render(None)?,
+            None => unreachable!("this thread takes every job left"),
+        };
         if i == 0 {
             out.push(RenderedStep {
                 index: None,
@@ -294,7 +371,7 @@ pub fn render_plan_with(
             manifests,
         });
     }
-    Ok(out)
+    Ok((plan, out))
 }
 
 /// Render only the state after step `id` (any step kind: a verify/route/wait step renders the
@@ -319,9 +396,13 @@ pub struct PlanRun {
 
 impl PlanRun {
     /// Adapt `plan` to the environment behind `renderer` and render every step.
+    ///
+    /// The plan is adapted on this thread while extra evaluators start on the other cores; then
+    /// every step is rendered on all of them (one evaluator per thread).
     pub fn new(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<Self> {
-        let (plan, known) = adapt_plan_keeping_renders(renderer, plan, params)?;
-        let steps = render_plan_with(renderer, &plan, known)?;
+        let (plan, steps) = render_in_parallel(renderer, || {
+            adapt_plan_keeping_renders(renderer, plan, params)
+        })?;
         Ok(Self { plan, steps })
     }
 
