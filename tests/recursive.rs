@@ -343,3 +343,21 @@ fn cli_recursive_rejects_step() {
         "{stderr}"
     );
 }
+
+/// The built-in reverse plan reads its replica totals from each environment, in a recursive run
+/// as in a single one: on the read-write example it passes every rule.
+#[test]
+fn recursive_reverse_plan_resolves_parameters_per_environment() {
+    let (code, stdout, stderr) = tkstep(&[
+        "check",
+        "testdata/project/environments/mimir-read-write",
+        "--recursive",
+        "--plan",
+        "to-microservices",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows[0]["status"], "ok", "{rows}");
+    assert_eq!(rows[0]["checks"]["errors"], 0, "{rows}");
+}

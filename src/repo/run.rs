@@ -228,7 +228,22 @@ fn run_opened(env: &EnvRef, renderer: &Renderer, options: &RunOptions) -> crate:
     if !is_mimir_like(renderer)? {
         return Ok(skipped());
     }
-    let run = match PlanRun::new(renderer, &options.plan, &options.params) {
+    // The built-in reverse plan takes its replica totals from each environment (as the
+    // single-environment commands do), so rebuild it per environment.
+    let (plan, params);
+    let (plan, params) = if options.plan.name == crate::plan::TO_MICROSERVICES
+        && Plan::builtin(&options.plan.name, &options.params)
+            .ok()
+            .as_ref()
+            == Some(&options.plan)
+    {
+        params = crate::steps::resolve_params(renderer, &options.params)?;
+        plan = Plan::builtin(&options.plan.name, &params)?;
+        (&plan, &params)
+    } else {
+        (&options.plan, &options.params)
+    };
+    let run = match PlanRun::new(renderer, plan, params) {
         Ok(run) => run,
         Err(Error::Plan(PlanError::NotMimirLike)) => return Ok(skipped()),
         // When the environment itself does not render, say so rather than naming the step
