@@ -62,7 +62,11 @@ pub mod runbook;
 pub mod steps;
 pub mod yaml;
 
+pub use check::Finding;
+pub use diff::StepDiff;
 pub use error::{Error, Result};
+pub use plan::{Params, Plan, Step};
+pub use steps::PlanRun;
 pub use eval::Overlay;
 pub use render::{OpenOptions, Renderer};
 
