@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{IngesterShutdown, Runbook, RunbookStep};
-use crate::check::Finding;
-use crate::plan::{StepCheck, StepKind};
+use super::Runbook;
+use super::layout::{Doc, Item, Lang, Lead, Mark, Sub, layout};
 
 /// Escape prose so Markdown shows it literally (`*`, `<`, `|`, brackets, backslashes).
 pub fn escape(text: &str) -> String {
@@ -38,301 +37,126 @@ fn block(out: &mut String, lang: &str, lines: &[String]) {
     let _ = writeln!(out, "{fence}{lang}\n{body}\n{fence}\n");
 }
 
-fn finding_line(f: &Finding) -> String {
-    format!(
-        "- **{}** {} ({}): {}",
-        f.severity.label(),
-        code(f.rule.id()),
-        f.objects
-            .iter()
-            .map(|o| code(o))
-            .collect::<Vec<_>>()
-            .join(", "),
-        escape(&f.reason)
-    )
+/// The Markdown [`Doc`] writer.
+#[derive(Default)]
+struct Markdown {
+    out: String,
 }
 
-fn shutdown(out: &mut String, s: &IngesterShutdown, wait: Option<String>) {
-    let _ = writeln!(
-        out,
-        "**Before applying: ingester shutdown procedure for {}** (Mimir operators guide, \
-         \"scaling down ingesters deployed in multiple zones\"). Skipping it loses data.\n",
-        code(&s.statefulset)
-    );
-    let pods = if s.pods.is_empty() {
-        "(no pods rendered before this step)".to_string()
-    } else {
-        s.pods
-            .iter()
-            .map(|p| code(p))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let _ = writeln!(
-        out,
-        "1. Call the {} HTTP endpoint (port 8080) of every pod of the zone, namespace {}: {pods}.",
-        code("/ingester/shutdown"),
-        code(&s.namespace)
-    );
-    out.push_str(
-        "2. Wait until every call has returned and each ingester logged that it finished \
-         flushing and shipping its TSDB blocks.\n",
-    );
-    let _ = writeln!(
-        out,
-        "3. Apply this step: scaling {} to 0 stops the processes (this may happen before the \
-         wait of point 4).",
-        code(&s.statefulset)
-    );
-    let _ = writeln!(
-        out,
-        "4. Wait until the uploaded blocks are queryable before the next zone{}.\n",
-        wait.map(|w| format!(": {w}, see the wait below"))
-            .unwrap_or_default()
-    );
-}
-
-fn check(out: &mut String, c: &StepCheck) {
-    match c {
-        StepCheck::Promql { query, expect } => {
-            let _ = writeln!(out, "- PromQL, expect {}:\n", escape(expect));
-            let mut b = String::new();
-            block(&mut b, "promql", std::slice::from_ref(query));
-            for line in b.lines() {
-                if line.is_empty() {
-                    out.push('\n');
-                } else {
-                    let _ = writeln!(out, "  {line}");
+impl Markdown {
+    /// `items` as list lines indented by `indent`.
+    fn items(&mut self, indent: &str, ordered: bool, items: &[Item]) {
+        for (n, item) in items.iter().enumerate() {
+            let marker = if ordered {
+                format!("{}. ", n + 1)
+            } else {
+                "- ".to_string()
+            };
+            let _ = writeln!(self.out, "{indent}{marker}{}", item.text);
+            let inner = format!("{indent}  ");
+            match &item.sub {
+                Sub::Nothing => {}
+                Sub::List(items) => self.items(&inner, false, items),
+                Sub::Code(lang, lines) => {
+                    self.out.push('\n');
+                    let mut b = String::new();
+                    block(&mut b, lang_name(*lang), lines);
+                    for line in b.lines() {
+                        if !line.is_empty() {
+                            self.out.push_str(&inner);
+                        }
+                        self.out.push_str(line);
+                        self.out.push('\n');
+                    }
+                }
+                Sub::FromTo(rows) => {
+                    for [what, from, to] in rows {
+                        let _ = writeln!(self.out, "{inner}- {what}: {from} → {to}");
+                    }
                 }
             }
-        }
-        StepCheck::Ring { rings, expect } => {
-            let pages: Vec<String> = rings
-                .iter()
-                .map(|r| format!("{} {}", escape(r), code(&format!("/{r}/ring"))))
-                .collect();
-            let _ = writeln!(
-                out,
-                "- Ring pages: {}; each {}.",
-                pages.join(", "),
-                escape(expect)
-            );
-        }
-        StepCheck::Manual { text } => {
-            let _ = writeln!(out, "- {}", escape(text));
         }
     }
 }
 
-fn step(out: &mut String, s: &RunbookStep) {
-    let _ = writeln!(out, "## Step {} {} ({})\n", s.id, s.name, s.kind);
-    let _ = writeln!(out, "{}\n", escape(&s.description));
-    if !s.adaptations.is_empty() {
-        out.push_str("Adapted to this environment:\n\n");
-        for a in &s.adaptations {
-            let kind = serde_json::to_value(a.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let _ = writeln!(out, "- {kind}: {}", escape(&a.message));
-        }
-        out.push('\n');
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Shell => "sh",
+        Lang::Promql => "promql",
+        Lang::Timeline => "text",
     }
-    if !s.prerequisites.is_empty() {
-        out.push_str("**Before applying:**\n\n");
-        for p in &s.prerequisites {
-            let _ = writeln!(out, "- {}", escape(p));
-        }
-        out.push('\n');
+}
+
+impl Doc for Markdown {
+    fn text(&self, text: &str) -> String {
+        escape(text)
     }
-    let main_wait = s
-        .waits
-        .first()
-        .and_then(|w| w.duration)
-        .map(|d| d.to_string());
-    for sd in &s.shutdowns {
-        shutdown(out, sd, main_wait.clone());
+    fn verbatim(&self, text: &str) -> String {
+        text.to_string()
     }
-    match (&s.overlay, s.kind) {
-        (Some(file), _) => {
-            let _ = write!(out, "**Apply** {}", code(file));
-            if s.nothing_to_do {
-                out.push_str(
-                    " (nothing changes for this environment; apply it to keep the sequence)",
-                );
-            }
-            out.push_str(", from the project root:\n\n");
-            block(out, "sh", &s.commands);
-        }
-        (None, StepKind::Route) => {
-            out.push_str("**No Jsonnet change**: this happens in the load balancer / ingress.\n\n")
-        }
-        (None, _) => out.push_str("**No Jsonnet change.**\n\n"),
+    fn code(&self, text: &str) -> String {
+        code(text)
     }
-    if let Some(c) = s.objects {
-        let _ = writeln!(
-            out,
-            "**What changes:** {} objects added, {} modified, {} removed.\n",
-            c.added, c.modified, c.removed
-        );
-        let list = |ids: &[String]| ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ");
-        if !s.added.is_empty() {
-            let _ = writeln!(out, "- New workloads: {}", list(&s.added));
+    fn mark(&self, mark: Mark, inline: &str) -> String {
+        match mark {
+            Mark::Strong | Mark::Label(_) => format!("**{inline}**"),
+            Mark::Tint(_) | Mark::HtmlStrong => inline.to_string(),
+            Mark::Quote => format!("\"{inline}\""),
+            Mark::Kind => format!(" ({inline})"),
         }
-        if !s.removed.is_empty() {
-            let _ = writeln!(out, "- Removed workloads: {}", list(&s.removed));
-        }
-        if s.rolls.is_empty() {
-            out.push_str("- Rolls: none (no pod template of an existing workload changes)\n");
-        } else {
-            out.push_str("- **Rolls** (pod template changed, pods are replaced):\n");
-            for r in &s.rolls {
-                let _ = writeln!(
-                    out,
-                    "  - {} ({}; {}):",
-                    code(&format!("{}/{}", r.kind, r.name)),
-                    escape(&r.replicas_text()),
-                    escape(&r.strategy)
-                );
-                for c in &r.changes {
-                    let _ = writeln!(out, "    - {}", code(c));
-                }
-            }
-        }
-        if s.scales.is_empty() {
-            out.push_str("- Replica changes: none\n");
-        } else {
-            out.push_str("- Replica changes:\n");
-            for sc in &s.scales {
-                let _ = writeln!(
-                    out,
-                    "  - {}: {} → {}",
-                    code(&format!("{}/{}", sc.kind, sc.name)),
-                    escape(&sc.from),
-                    escape(&sc.to)
-                );
-            }
-        }
-        out.push('\n');
     }
-    if !s.checks.is_empty() {
-        out.push_str("**Check before going on:**\n\n");
-        for c in &s.checks {
-            check(out, c);
-        }
-        out.push('\n');
+    fn link(&self, _anchor: &str, inline: &str) -> String {
+        inline.to_string()
     }
-    for w in &s.waits {
-        match w.duration {
-            Some(d) => {
-                let _ = writeln!(out, "**Wait {d}**: {}.", escape(&w.reason));
-            }
-            None => {
-                let _ = writeln!(out, "**Wait**: {}.", escape(&w.reason));
-            }
-        }
-        match w.terms.as_slice() {
-            [] => {}
-            [one] => {
-                let _ = writeln!(out, "Computed from {}.", code(&one.explain()));
-            }
-            terms => {
-                out.push_str("The largest of:\n\n");
-                for t in terms {
-                    let _ = writeln!(out, "- {}", code(&t.explain()));
-                }
-            }
-        }
-        out.push('\n');
+
+    fn begin(&mut self, _title: &str) {}
+    fn finish(self) -> String {
+        self.out
     }
-    if !s.findings.is_empty() {
-        out.push_str("**Safety checks at this step:**\n\n");
-        for f in &s.findings {
-            let _ = writeln!(out, "{}", finding_line(f));
-        }
-        out.push('\n');
+    fn begin_section(&mut self, _anchor: &str) {}
+    fn end_section(&mut self) {}
+    fn heading(&mut self, level: u8, inline: &str) {
+        let hashes = "#".repeat(level.into());
+        let _ = writeln!(self.out, "{hashes} {inline}\n");
     }
-    if !s.leftover_pvcs.is_empty() {
-        out.push_str(
-            "**PersistentVolumeClaims left behind** (Kubernetes keeps the claims of removed \
-             StatefulSets; release them once their data is no longer needed):\n\n",
-        );
-        out.push_str(
-            "| StatefulSet | claim template | most replicas rendered | PVCs |\n|---|---|---|---|\n",
-        );
-        for p in &s.leftover_pvcs {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                code(&p.statefulset),
-                code(&p.claim),
-                p.replicas,
-                p.names
-                    .iter()
-                    .map(|n| code(n))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+    fn title(&mut self, title: &str, lead: Lead) {
+        let _ = match lead {
+            Lead::None => writeln!(self.out, "**{title}:**\n"),
+            Lead::Quiet => writeln!(self.out, "{title}:\n"),
+            Lead::Follows(text) => writeln!(self.out, "**{title}** {text}\n"),
+            Lead::Counts(text) => writeln!(self.out, "**{title}:** {text}\n"),
+            Lead::Aside(text) => writeln!(self.out, "**{title}** ({text}):\n"),
+        };
+    }
+    fn paragraph(&mut self, _class: &str, inline: &str) {
+        let _ = writeln!(self.out, "{inline}\n");
+    }
+    fn list(&mut self, ordered: bool, items: &[Item]) {
+        self.items("", ordered, items);
+        self.out.push('\n');
+    }
+    fn code_block(&mut self, lang: Lang, lines: &[String]) {
+        block(&mut self.out, lang_name(lang), lines);
+    }
+    fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
+        let _ = writeln!(self.out, "| {} |", header.join(" | "));
+        let _ = writeln!(self.out, "|{}", "---|".repeat(header.len()));
+        for row in rows {
+            let _ = writeln!(self.out, "| {} |", row.join(" | "));
         }
-        out.push_str(
-            "\nOrdinals cover the most replicas this plan rendered; if a StatefulSet ever ran \
-             more pods, list its claims with `kubectl get pvc`.\n\n",
-        );
+        self.out.push('\n');
+    }
+    fn boxed(&mut self, _class: &str, sentences: &[String], ordered: bool, items: &[Item]) {
+        self.paragraph("", &sentences.join("\n"));
+        if !items.is_empty() {
+            self.list(ordered, items);
+        }
     }
 }
 
 /// Write `runbook` as Markdown.
 pub fn render(runbook: &Runbook) -> String {
-    let mut out = String::new();
-    let mut env = runbook.target.path.clone();
-    if let Some(name) = &runbook.target.name {
-        let _ = write!(env, " (--name {name})");
-    }
-    let _ = writeln!(
-        out,
-        "# Runbook: plan {} on {}\n",
-        code(&runbook.plan),
-        code(&env)
-    );
-    let _ = writeln!(out, "{}\n", escape(&runbook.description));
-    let sm = &runbook.summary;
-    let _ = writeln!(
-        out,
-        "Run every command from the Tanka project root. Safety checks on the rendered steps: \
-         {}, {}, {} info.\n",
-        super::plural(sm.errors, "error"),
-        super::plural(sm.warnings, "warning"),
-        sm.info
-    );
-    out.push_str(
-        "## Before you start\n\nWrite the overlay files and wire the migration file once:\n\n",
-    );
-    block(&mut out, "sh", &runbook.setup);
-    if !runbook.before_findings.is_empty() {
-        out.push_str("Safety checks on the environment as it is:\n\n");
-        for f in &runbook.before_findings {
-            let _ = writeln!(out, "{}", finding_line(f));
-        }
-        out.push('\n');
-    }
-    out.push_str("## Steps\n\n| step | name | kind | overlay |\n|---|---|---|---|\n");
-    for s in &runbook.steps {
-        let overlay = s.overlay.as_deref().map(code).unwrap_or_default();
-        let _ = writeln!(out, "| {} | {} | {} | {overlay} |", s.id, s.name, s.kind);
-    }
-    out.push('\n');
-    for s in &runbook.steps {
-        step(&mut out, s);
-    }
-    out.push_str("## Replica timeline\n\nReplicas per workload after each step (`-` absent, `(1)` Kubernetes' default, `min-max` autoscaled):\n\n");
-    let table: Vec<String> = runbook
-        .timeline
-        .render()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    block(&mut out, "text", &table);
-    out
+    layout(runbook, Markdown::default())
 }
 
 #[cfg(test)]

@@ -17,10 +17,13 @@
 //! - the safety check findings of the step, and the PVCs removed StatefulSets leave behind
 //!   (`<claim>-<statefulset>-<ordinal>`, ordinals up to the most replicas the plan rendered).
 //!
-//! [`markdown::render`] and [`html::render`] write it out (the HTML is one self-contained file).
+//! [`markdown::render`] and [`html::render`] write it out (the HTML is one self-contained file):
+//! the layout (order of the sections and their sentences) is written once, in the private
+//! `layout` module, against a small document-writer trait each format implements.
 
 pub mod changes;
 pub mod html;
+mod layout;
 pub mod markdown;
 pub mod tk;
 pub mod waits;
