@@ -65,10 +65,10 @@ pub mod yaml;
 pub use check::Finding;
 pub use diff::StepDiff;
 pub use error::{Error, Result};
-pub use plan::{Params, Plan, Step};
-pub use steps::PlanRun;
 pub use eval::Overlay;
+pub use plan::{Params, Plan, Step};
 pub use render::{OpenOptions, Renderer};
+pub use steps::PlanRun;
 
 /// The README's Rust examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
