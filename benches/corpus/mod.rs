@@ -569,42 +569,17 @@ fn resolve(
 
 // ---------------------------------------------------------------------------- emitter
 
-const KEYWORDS: &[&str] = &[
-    "assert",
-    "else",
-    "error",
-    "false",
-    "for",
-    "function",
-    "if",
-    "import",
-    "importbin",
-    "importstr",
-    "in",
-    "local",
-    "null",
-    "self",
-    "super",
-    "tailstrict",
-    "then",
-    "true",
-];
-
-/// A field name as an object key.
+/// A field name as an object key (quoted when it is a Jsonnet keyword).
 fn key(name: &str) -> String {
-    if KEYWORDS.contains(&name) {
-        format!("'{name}'")
-    } else {
-        name.to_string()
-    }
+    tkstep::overlay::jsonnet::key(name)
 }
 
-/// A field name as a function parameter.
+/// A field name as a function parameter (`local` becomes `local_`).
 fn param(name: &str) -> String {
-    if KEYWORDS.contains(&name) {
-        format!("{name}_")
-    } else {
+    if tkstep::overlay::jsonnet::is_identifier(name) {
         name.to_string()
+    } else {
+        format!("{name}_")
     }
 }
 
