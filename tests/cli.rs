@@ -414,3 +414,25 @@ fn not_mimir_like_environments_are_refused_clearly() {
     assert_code(&o, 1);
     assert!(stderr(&o).contains("deployment_mode"), "{}", stderr(&o));
 }
+
+/// Files tkstep writes get the permissions any new file gets (0666 less the umask), not the
+/// private 0600 of the temporary file they are written through.
+#[cfg(unix)]
+#[test]
+fn written_files_have_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = temp_dir();
+    let reference = tmp.path().join("reference");
+    std::fs::write(&reference, "x").unwrap();
+    let expected = std::fs::metadata(&reference).unwrap().permissions().mode() & 0o777;
+    let out = tmp.path().join("runbook.md");
+    let o = tkstep(&[
+        "runbook",
+        &env("mimir-microservices"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, expected, "{mode:o} vs {expected:o}");
+}

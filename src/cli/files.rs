@@ -38,8 +38,15 @@ pub fn write_atomic(path: &Path, content: &str, overwrite: bool) -> anyhow::Resu
     };
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tkstep-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tkstep-");
+    // Like any new file (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(&dir)
         .with_context(|| format!("cannot write in directory '{}'", dir.display()))?;
     tmp.write_all(content.as_bytes())
