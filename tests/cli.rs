@@ -414,3 +414,23 @@ fn not_mimir_like_environments_are_refused_clearly() {
     assert_code(&o, 1);
     assert!(stderr(&o).contains("deployment_mode"), "{}", stderr(&o));
 }
+
+#[test]
+fn export_check_into_a_closed_pipe_exits_quietly() {
+    // `tkstep export --check … | head -0`: the drift listing meets a closed pipe, which must
+    // end the process like any other output (exit 0, no panic).
+    let dir = temp_dir();
+    let out = dir.path().join("steps");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tkstep"))
+        .args(["export", &env("mimir-microservices"), "--out"])
+        .arg(&out)
+        .arg("--check")
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tkstep");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait for tkstep");
+    assert_code(&o, 0);
+}
