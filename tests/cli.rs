@@ -172,7 +172,9 @@ fn missing_environment_and_usage_errors() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for cmd in ["render", "plan", "overlays", "diff", "export", "check"] {
+    for cmd in [
+        "render", "plan", "overlays", "diff", "export", "check", "compare", "runbook",
+    ] {
         let o = tkstep(&[cmd, "--help"]);
         assert_code(&o, 0);
         assert!(stdout(&o).contains("Examples:"), "{cmd} --help");
