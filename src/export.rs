@@ -65,7 +65,7 @@ pub fn files(steps: &[StepOutput<'_>]) -> Result<BTreeMap<PathBuf, String>, Expo
         for manifest in step.manifests {
             let name = manifest.export_file_name();
             let path = Path::new(&step.folder).join(&name);
-            let content = crate::yaml::to_yaml_v2(&serde_json::Value::Object(manifest.0.clone()));
+            let content = manifest.to_yaml();
             if out.insert(path, content).is_some() {
                 return Err(ExportError::Conflict {
                     step: step.folder.clone(),

@@ -172,7 +172,9 @@ fn missing_environment_and_usage_errors() {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for cmd in ["render", "plan", "overlays", "diff", "export", "check"] {
+    for cmd in [
+        "render", "plan", "overlays", "diff", "export", "check", "compare", "runbook",
+    ] {
         let o = tkstep(&[cmd, "--help"]);
         assert_code(&o, 0);
         assert!(stdout(&o).contains("Examples:"), "{cmd} --help");
@@ -435,4 +437,24 @@ fn written_files_have_ordinary_permissions() {
     assert_code(&o, 0);
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, expected, "{mode:o} vs {expected:o}");
+}
+
+#[test]
+fn export_check_into_a_closed_pipe_exits_quietly() {
+    // `tkstep export --check … | head -0`: the drift listing meets a closed pipe, which must
+    // end the process like any other output (exit 0, no panic).
+    let dir = temp_dir();
+    let out = dir.path().join("steps");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tkstep"))
+        .args(["export", &env("mimir-microservices"), "--out"])
+        .arg(&out)
+        .arg("--check")
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tkstep");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait for tkstep");
+    assert_code(&o, 0);
 }

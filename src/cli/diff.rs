@@ -63,16 +63,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     options.color(color).show_secrets(args.show_secrets);
     let diffs = run.diffs(&options);
     // Pair each diff with the config step it belongs to (steps[0] is "before").
-    let mut shown = Vec::new();
-    for (rendered, diff) in run.steps.iter().skip(1).zip(&diffs) {
-        let keep = match &args.step {
-            None => true,
-            Some(id) => *id == rendered.id,
-        };
-        if keep {
-            shown.push((rendered, diff));
-        }
-    }
+    let shown: Vec<_> = run
+        .steps
+        .iter()
+        .skip(1)
+        .zip(&diffs)
+        .filter(|(rendered, _)| args.step.as_ref().is_none_or(|id| *id == rendered.id))
+        .collect();
     if let Some(id) = &args.step
         && shown.is_empty()
     {

@@ -6,8 +6,8 @@ use clap::Args;
 use tkstep::export::{self, StepOutput};
 use tkstep::steps::PlanRun;
 
-use super::EXIT_OK;
 use super::common::{EnvArgs, PlanArgs};
+use super::{EXIT_OK, output};
 
 /// Exit code of `export --check` when the files on disk differ from a fresh export.
 pub const EXIT_DRIFT: u8 = 16;
@@ -52,15 +52,17 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
             eprintln!("{} is up to date.", args.out.display());
             return Ok(EXIT_OK);
         }
+        let mut listing = String::new();
         for (what, paths) in [
             ("missing", &drift.missing),
             ("changed", &drift.changed),
             ("extra", &drift.extra),
         ] {
             for path in paths {
-                println!("{what}: {}", path.display());
+                listing.push_str(&format!("{what}: {}\n", path.display()));
             }
         }
+        output::print(&listing)?;
         eprintln!(
             "{} differs from a fresh export ({} missing, {} changed, {} extra).",
             args.out.display(),

@@ -1,6 +1,6 @@
 //! `tkstep overlays`: write each config step's cumulative overlay file and a README.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use tkstep::overlay;
@@ -41,11 +41,7 @@ pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
     ));
     let written = files::write_all(&out, args.force)?;
     for path in &written {
-        eprintln!("wrote {}", display(path));
+        eprintln!("wrote {}", path.display());
     }
     Ok(EXIT_OK)
-}
-
-fn display(path: &Path) -> String {
-    path.display().to_string()
 }

@@ -27,7 +27,6 @@ mod report;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use similar::TextDiff;
 
 pub use normalize::{Aspect, IGNORED, Ignored, normalize};
 pub use pairs::{Pair, Path, Workload, pairs};
@@ -132,14 +131,13 @@ pub fn compare_pair(manifests: &[Manifest], pair: &Pair) -> PairResult {
     let right_args: BTreeSet<String> = normalize::args(&right).into_iter().collect();
     let left_yaml = crate::yaml::to_yaml_v2(&left);
     let right_yaml = crate::yaml::to_yaml_v2(&right);
-    let diff = TextDiff::from_lines(&left_yaml, &right_yaml)
-        .unified_diff()
-        .context_radius(CONTEXT)
-        .header(
-            &format!("{} .spec", pair.microservice.kind_name()),
-            &format!("{} .spec", pair.read_write.kind_name()),
-        )
-        .to_string();
+    let diff = crate::diff::unified_hunks(
+        &left_yaml,
+        &right_yaml,
+        &format!("{} .spec", pair.microservice.kind_name()),
+        &format!("{} .spec", pair.read_write.kind_name()),
+        CONTEXT,
+    );
     PairResult {
         pair: pair.clone(),
         outcome: Outcome::Compared {

@@ -87,6 +87,7 @@ pub use object::{Change, Counts, ObjectChange, ObjectDiff};
 pub use redact::{is_secret, redact_secret, redaction_marker};
 pub use summary::{DiffStat, FileStat};
 pub use timeline::{Cell, Timeline, TimelineRow};
+pub(crate) use unified::hunks as unified_hunks;
 pub use unified::{FileDiff, StepDiff};
 
 use crate::manifest::Manifest;

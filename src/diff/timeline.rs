@@ -191,6 +191,11 @@ impl Timeline {
         }
     }
 
+    /// The row of the workload (or ScaledObject) `kind`/`name`, if any step holds it.
+    pub fn row(&self, kind: &str, name: &str) -> Option<&TimelineRow> {
+        self.rows.iter().find(|r| r.kind == kind && r.name == name)
+    }
+
     /// The aligned text table: a header line (`workload` and the step labels), then one line
     /// per row (`Kind/name` left-aligned, cells right-aligned under their label), columns
     /// separated by two spaces, every line ending in `\n`, no trailing spaces.

@@ -37,6 +37,22 @@ pub struct FileDiff {
     pub text: String,
 }
 
+/// The line diff of `old` and `new` as `diff -u` prints it after its own first line: the
+/// `---`/`+++` header lines (no timestamps) and the hunks. Empty when the texts are equal.
+pub(crate) fn hunks(
+    old: &str,
+    new: &str,
+    old_header: &str,
+    new_header: &str,
+    context_radius: usize,
+) -> String {
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(context_radius)
+        .header(old_header, new_header)
+        .to_string()
+}
+
 /// Diff text of one object, given a YAML formatter (so tests can count formatting calls).
 pub(crate) fn file_diff(
     change: &ObjectChange,
@@ -50,12 +66,7 @@ pub(crate) fn file_diff(
     let name = change.id.diff_name();
     let old_path = format!("{from}/{name}");
     let new_path = format!("{to}/{name}");
-    let lines = TextDiff::from_lines(&old, &new);
-    let hunks = lines
-        .unified_diff()
-        .context_radius(context_radius)
-        .header(&old_path, &new_path)
-        .to_string();
+    let hunks = hunks(&old, &new, &old_path, &new_path, context_radius);
     let text = if hunks.is_empty() {
         String::new()
     } else {

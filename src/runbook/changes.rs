@@ -321,9 +321,8 @@ pub fn leftover_pvcs(
             continue;
         }
         let replicas = timeline
-            .rows
-            .iter()
-            .filter(|r| r.kind == kind && r.name == name)
+            .row(&kind, &name)
+            .into_iter()
             .flat_map(|r| r.cells.iter().map(cell_max))
             .max()
             .unwrap_or(0);

@@ -35,7 +35,7 @@ pub use tk::TkTarget;
 pub use waits::{ResolvedTerm, ResolvedWait, Source};
 
 use crate::check::{Finding, Rule, Summary};
-use crate::diff::{Cell, DiffOptions, Timeline};
+use crate::diff::{Cell, Counts, DiffOptions, Timeline};
 use crate::overlay::{self, Adaptation, MIGRATION_FILE};
 use crate::plan::{StepCheck, StepKind};
 use crate::steps::PlanRun;
@@ -74,16 +74,8 @@ pub struct IngesterShutdown {
     pub pods: Vec<String>,
 }
 
-/// Object counts of a step's diff.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ObjectCounts {
-    /// Objects added.
-    pub added: usize,
-    /// Objects modified.
-    pub modified: usize,
-    /// Objects removed.
-    pub removed: usize,
-}
+/// Object counts of a step's diff (the diff's own [`Counts`]: `added`, `modified`, `removed`).
+pub type ObjectCounts = Counts;
 
 /// One step of the runbook.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,14 +141,6 @@ pub struct Runbook {
     pub summary: Summary,
 }
 
-fn with_name(target: &TkTarget, mut command: String) -> String {
-    if let Some(name) = &target.name {
-        command.push_str(" --name ");
-        command.push_str(&tk::shell_quote(name));
-    }
-    command
-}
-
 impl Runbook {
     /// Build the runbook of `run` for the environment `target`.
     pub fn build(run: &PlanRun, target: &TkTarget) -> Runbook {
@@ -166,10 +150,7 @@ impl Runbook {
         let findings = run.check();
         let env_path = tk::shell_quote(&target.path);
         let setup = vec![
-            with_name(
-                target,
-                format!("tkstep overlays {env_path} --out {OVERLAY_DIR}/"),
-            ),
+            target.with_name(format!("tkstep overlays {env_path} --out {OVERLAY_DIR}/")),
             format!(
                 "# wire {MIGRATION_FILE} into {}/main.jsonnet as {OVERLAY_DIR}/README.md shows",
                 target.path
@@ -232,19 +213,14 @@ impl Runbook {
                     target.diff(),
                     target.apply(),
                 ];
-                let counts = DiffOptions::new()
-                    .diff_objects(&prev.manifests, now)
-                    .counts();
-                out.objects = Some(ObjectCounts {
-                    added: counts.added,
-                    modified: counts.modified,
-                    removed: counts.removed,
-                });
+                out.objects = Some(
+                    DiffOptions::new()
+                        .diff_objects(&prev.manifests, now)
+                        .counts(),
+                );
                 let replicas = |kind: &str, name: &str| {
                     timeline
-                        .rows
-                        .iter()
-                        .find(|r| r.kind == kind && r.name == name)
+                        .row(kind, name)
                         .and_then(|r| r.cells.get(p - 1))
                         .map_or_else(|| "?".to_string(), ToString::to_string)
                 };
@@ -302,9 +278,7 @@ fn shutdowns(
                 .map(|m| m.namespace().to_string())
                 .unwrap_or_default();
             let replicas = timeline
-                .rows
-                .iter()
-                .find(|r| r.kind == "StatefulSet" && r.name == o.object)
+                .row("StatefulSet", &o.object)
                 .and_then(|r| r.cells.get(column))
                 .map_or(0, |c| match c {
                     Cell::Replicas { replicas } => replicas.as_u64().unwrap_or(0),

@@ -50,13 +50,17 @@ impl TkTarget {
         Self { path, name }
     }
 
-    fn command(&self, verb: &str) -> String {
-        let mut out = format!("tk {verb} {}", shell_quote(&self.path));
+    /// `command` followed by ` --name <name>` for an inline environment.
+    pub fn with_name(&self, mut command: String) -> String {
         if let Some(name) = &self.name {
-            out.push_str(" --name ");
-            out.push_str(&shell_quote(name));
+            command.push_str(" --name ");
+            command.push_str(&shell_quote(name));
         }
-        out
+        command
+    }
+
+    fn command(&self, verb: &str) -> String {
+        self.with_name(format!("tk {verb} {}", shell_quote(&self.path)))
     }
 
     /// `tk diff <path> [--name <name>]`.
