@@ -150,7 +150,11 @@ fn check_lines(out: &mut String, check: &StepCheck, indent: &str) {
     match check {
         StepCheck::Promql { query, expect } => {
             wrap(out, &format!("PromQL, expect {expect}:"), &bullet, &cont);
-            let _ = writeln!(out, "{cont}  {query}");
+            // Line by line: a query from a plan file may span lines, and every line must stay
+            // inside the comment.
+            for line in query.lines() {
+                let _ = writeln!(out, "{cont}  {line}");
+            }
         }
         other => wrap(out, &other.to_string(), &bullet, &cont),
     }
@@ -357,4 +361,30 @@ pub fn detect_k8s_import(source: &str) -> Option<String> {
                 || path.ends_with("/ksonnet-util/kausal.libsonnet")
         })
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Params, StepKind};
+
+    #[test]
+    fn multi_line_promql_stays_inside_the_header_comment() {
+        let step = Step::new("1", "a", StepKind::Config, "Set a.")
+            .set("a", 1)
+            .check(StepCheck::promql("sum(\n  rate(x[1m])\n)\n", "above zero"));
+        let plan = Plan {
+            name: "p".into(),
+            description: String::new(),
+            direction: None,
+            steps: vec![step],
+        };
+        let files = files(&AdaptedPlan::as_written(plan, &Params::default()));
+        let code = &files[0].code;
+        let (header, _) = code.split_once("\n\n").unwrap();
+        for line in header.lines() {
+            assert!(line.starts_with("//"), "{line:?} in\n{code}");
+        }
+        assert!(header.contains("//     sum(\n//       rate(x[1m])\n//     )"), "{code}");
+    }
 }
