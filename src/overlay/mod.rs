@@ -385,6 +385,9 @@ mod tests {
         for line in header.lines() {
             assert!(line.starts_with("//"), "{line:?} in\n{code}");
         }
-        assert!(header.contains("//     sum(\n//       rate(x[1m])\n//     )"), "{code}");
+        assert!(
+            header.contains("//     sum(\n//       rate(x[1m])\n//     )"),
+            "{code}"
+        );
     }
 }
