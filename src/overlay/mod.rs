@@ -26,7 +26,7 @@ pub use adapt::{
 };
 
 use crate::eval::Overlay;
-use crate::plan::{Plan, Step, StepCheck};
+use crate::plan::{Plan, State, Step, StepCheck};
 
 /// Width of header comment lines.
 const WIDTH: usize = 100;
@@ -99,28 +99,42 @@ pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
     let states = plan.plan.states();
     plan.plan
         .config_steps()
-        .map(|(number, index, step)| {
-            let mut code = header(plan, number, total, index);
-            code.push_str(&jsonnet::body(&states[index], plan.k8s_import()));
-            OverlayFile {
-                number,
-                total,
-                step_index: index,
-                step_id: step.id.clone(),
-                file_name: file_name(number, total, step),
-                code,
-            }
-        })
+        .map(|(number, index, _)| file(plan, number, total, index, &states[index]))
         .collect()
 }
 
 /// The overlay in effect after the step at `index`: the file of the last config step at or
 /// before it (`None` before the first config step, i.e. the environment as it is).
 pub fn for_step(plan: &AdaptedPlan, index: usize) -> Option<OverlayFile> {
-    files(plan)
-        .into_iter()
-        .take_while(|f| f.step_index <= index)
-        .last()
+    let total = plan.plan.config_steps().count();
+    let (number, at, _) = plan
+        .plan
+        .config_steps()
+        .take_while(|(_, i, _)| *i <= index)
+        .last()?;
+    Some(file(plan, number, total, at, &plan.plan.cumulative(at)))
+}
+
+/// The overlay file of config step `index` (number `number` of `total`), whose cumulative state
+/// is `state`.
+fn file(
+    plan: &AdaptedPlan,
+    number: usize,
+    total: usize,
+    index: usize,
+    state: &State,
+) -> OverlayFile {
+    let step = &plan.plan.steps[index];
+    let mut code = header(plan, number, total, index);
+    code.push_str(&jsonnet::body(state, plan.k8s_import()));
+    OverlayFile {
+        number,
+        total,
+        step_index: index,
+        step_id: step.id.clone(),
+        file_name: file_name(number, total, step),
+        code,
+    }
 }
 
 /// Word-wrap `text` into comment lines: `first` prefixes the first line, `rest` the others.
@@ -389,5 +403,16 @@ mod tests {
             header.contains("//     sum(\n//       rate(x[1m])\n//     )"),
             "{code}"
         );
+    }
+
+    #[test]
+    fn for_step_is_the_file_of_the_last_config_step_so_far() {
+        let plan = Plan::to_read_write(&Params::default());
+        let adapted = AdaptedPlan::as_written(plan, &Params::default());
+        let all = files(&adapted);
+        for index in 0..adapted.plan.steps.len() + 2 {
+            let expected = all.iter().take_while(|f| f.step_index <= index).last();
+            assert_eq!(for_step(&adapted, index).as_ref(), expected, "{index}");
+        }
     }
 }
