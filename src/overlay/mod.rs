@@ -250,23 +250,24 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
             wrap(&mut out, p, "// - ", "//   ");
         }
     }
-    let next = steps[index + 1..].iter().position(Step::is_config);
-    let between = match next {
-        Some(offset) => &steps[index + 1..index + 1 + offset],
-        None => &steps[index + 1..],
+    // The next config step (whose overlay replaces this one) and the steps before it.
+    let after = &steps[index + 1..];
+    let (between, next) = match after.iter().position(Step::is_config) {
+        Some(n) => (&after[..n], Some(&after[n])),
+        None => (after, None),
     };
     let has_followups = !step.checks.is_empty()
         || !step.waits.is_empty()
         || !between.is_empty()
-        || next.is_some_and(|o| !steps[index + 1 + o].prerequisites.is_empty());
+        || next.is_some_and(|s| !s.prerequisites.is_empty());
     if has_followups {
         out.push_str("//\n");
         match next {
-            Some(offset) => {
+            Some(next) => {
                 let _ = writeln!(
                     out,
                     "// After applying, before the next overlay (step {}):",
-                    steps[index + 1 + offset].title()
+                    next.title()
                 );
             }
             None => out.push_str("// After applying:\n"),
@@ -281,12 +282,11 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
             );
             step_followups(&mut out, s, "  ");
         }
-        if let Some(offset) = next {
-            let upcoming = &steps[index + 1 + offset];
-            for p in &upcoming.prerequisites {
+        if let Some(next) = next {
+            for p in &next.prerequisites {
                 wrap(
                     &mut out,
-                    &format!("before step {}: {p}", upcoming.id),
+                    &format!("before step {}: {p}", next.id),
                     "// - ",
                     "//   ",
                 );
