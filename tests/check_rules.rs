@@ -64,6 +64,22 @@ fn statefulset(name: &str, replicas: Option<i64>, vct: &[&str], args: &[String])
     }))
 }
 
+/// Mimir component `name` as a Deployment running `-target=<name>`.
+fn component_deployment(name: &str, replicas: i64) -> Manifest {
+    deployment(name, Some(replicas), &[format!("-target={name}")])
+}
+
+/// Mimir component `name` as a StatefulSet running `-target=<name>`, with a `<name>-data` claim.
+fn component_statefulset(name: &str, replicas: i64) -> Manifest {
+    let claim = format!("{name}-data");
+    statefulset(
+        name,
+        Some(replicas),
+        &[&claim],
+        &[format!("-target={name}")],
+    )
+}
+
 /// A KEDA ScaledObject scaling Deployment `target`.
 fn scaled_object(name: &str, target: &str, min: i64, max: i64) -> Manifest {
     manifest(json!({
@@ -183,21 +199,11 @@ fn render(e: &Env) -> Vec<Manifest> {
             &args(&["-kubernetes.namespace=default"]),
         ));
     }
-    if let Some(n) = e.distributor {
-        out.push(deployment(
-            "distributor",
-            Some(n),
-            &args(&["-target=distributor"]),
-        ));
-    }
-    if let Some(n) = e.ingester {
-        out.push(statefulset(
-            "ingester",
-            Some(n),
-            &["ingester-data"],
-            &args(&["-target=ingester"]),
-        ));
-    }
+    out.extend(
+        e.distributor
+            .map(|n| component_deployment("distributor", n)),
+    );
+    out.extend(e.ingester.map(|n| component_statefulset("ingester", n)));
     for (z, r) in ZONES.iter().zip(e.ingester_zones) {
         if let Some(n) = r {
             let zone_arg = format!("-ingester.ring.instance-availability-zone=zone-{z}");
@@ -209,23 +215,17 @@ fn render(e: &Env) -> Vec<Manifest> {
             ));
         }
     }
-    if let Some(n) = e.query_frontend {
-        out.push(deployment(
-            "query-frontend",
-            Some(n),
-            &args(&["-target=query-frontend"]),
-        ));
-    }
+    out.extend(
+        e.query_frontend
+            .map(|n| component_deployment("query-frontend", n)),
+    );
     if let Some(s) = e.querier {
         scaled(&mut out, "querier", s, &args(&["-target=querier"]));
     }
-    if let Some(n) = e.query_scheduler {
-        out.push(deployment(
-            "query-scheduler",
-            Some(n),
-            &args(&["-target=query-scheduler"]),
-        ));
-    }
+    out.extend(
+        e.query_scheduler
+            .map(|n| component_deployment("query-scheduler", n)),
+    );
     if let Some(n) = e.ruler {
         let mut a = vec!["-target=ruler".to_string()];
         if e.ruler_remote.is_some() {
@@ -255,29 +255,15 @@ fn render(e: &Env) -> Vec<Manifest> {
         ));
         out.push(service("ruler-query-frontend"));
     }
-    if let Some(n) = e.compactor {
-        out.push(statefulset(
-            "compactor",
-            Some(n),
-            &["compactor-data"],
-            &args(&["-target=compactor"]),
-        ));
-    }
-    if let Some(n) = e.overrides_exporter {
-        out.push(deployment(
-            "overrides-exporter",
-            Some(n),
-            &args(&["-target=overrides-exporter"]),
-        ));
-    }
-    if let Some(n) = e.store_gateway {
-        out.push(statefulset(
-            "store-gateway",
-            Some(n),
-            &["store-gateway-data"],
-            &args(&["-target=store-gateway"]),
-        ));
-    }
+    out.extend(e.compactor.map(|n| component_statefulset("compactor", n)));
+    out.extend(
+        e.overrides_exporter
+            .map(|n| component_deployment("overrides-exporter", n)),
+    );
+    out.extend(
+        e.store_gateway
+            .map(|n| component_statefulset("store-gateway", n)),
+    );
     for (z, r) in ZONES.iter().zip(e.store_gateway_zones) {
         if let Some(n) = r {
             let a = vec![
@@ -295,14 +281,10 @@ fn render(e: &Env) -> Vec<Manifest> {
             ));
         }
     }
-    if let Some(n) = e.alertmanager {
-        out.push(statefulset(
-            "alertmanager",
-            Some(n),
-            &["alertmanager-data"],
-            &args(&["-target=alertmanager"]),
-        ));
-    }
+    out.extend(
+        e.alertmanager
+            .map(|n| component_statefulset("alertmanager", n)),
+    );
     if let Some(s) = e.mimir_read {
         scaled(&mut out, "mimir-read", s, &args(&["-target=read"]));
         out.push(service("mimir-read-headless"));

@@ -82,8 +82,7 @@ impl StepRender {
 /// for a migration in `direction`. `final_overlay` is the Jsonnet source of the final step's
 /// overlay, searched for leftover patches of old-mode objects.
 pub fn run(steps: &[StepRender], direction: Direction, final_overlay: Option<&str>) -> Findings {
-    let steps: Vec<StepRef<'_>> = steps.iter().map(StepRender::as_ref).collect();
-    run_refs(&steps, &direction.sides(), final_overlay)
+    run_with_sides(steps, &direction.sides(), final_overlay)
 }
 
 /// [`run`] with explicit [`Sides`] (e.g. for a library whose object names differ).
@@ -178,7 +177,7 @@ impl Ctx<'_> {
     }
 }
 
-/// `a, b and c`-style list of names.
+/// The names joined with `, `.
 pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
     names
         .iter()

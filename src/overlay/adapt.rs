@@ -276,23 +276,31 @@ impl Adapter<'_> {
     }
 
     fn env_config(&mut self, key: &str) -> Result<Option<Value>, PlanError> {
-        let step = self.step.clone();
-        self.probe.config(key).map_err(|e| PlanError::Probe {
-            step,
-            what: format!("reading _config.{key}"),
-            source: Box::new(e),
-        })
+        let result = self.probe.config(key);
+        result.map_err(self.wrap(format!("reading _config.{key}")))
     }
 
-    fn renders(&mut self, state: &State, kind: &str, name: &str) -> Result<bool, PlanError> {
+    /// Ask the probe about the environment with `state`'s overlay applied; `what` names the
+    /// question in the error.
+    fn ask(
+        &mut self,
+        state: &State,
+        what: String,
+        question: impl FnOnce(&mut dyn EnvProbe, &Candidate<'_>) -> crate::Result<bool>,
+    ) -> Result<bool, PlanError> {
         let code = jsonnet::body(state, &self.import);
         let candidate = Candidate {
             step: &self.step,
             state,
             jsonnet: &code,
         };
-        let result = self.probe.renders(&candidate, kind, name);
-        result.map_err(self.wrap(format!("rendering it to look for {kind} {name}")))
+        let result = question(&mut *self.probe, &candidate);
+        result.map_err(self.wrap(what))
+    }
+
+    fn renders(&mut self, state: &State, kind: &str, name: &str) -> Result<bool, PlanError> {
+        let what = format!("rendering it to look for {kind} {name}");
+        self.ask(state, what, |probe, c| probe.renders(c, kind, name))
     }
 
     fn field_renders(
@@ -302,14 +310,10 @@ impl Adapter<'_> {
         kind: &str,
         name: &str,
     ) -> Result<bool, PlanError> {
-        let code = jsonnet::body(state, &self.import);
-        let candidate = Candidate {
-            step: &self.step,
-            state,
-            jsonnet: &code,
-        };
-        let result = self.probe.field_renders(&candidate, field, kind, name);
-        result.map_err(self.wrap(format!("evaluating {field} to look for {kind} {name}")))
+        let what = format!("evaluating {field} to look for {kind} {name}");
+        self.ask(state, what, |probe, c| {
+            probe.field_renders(c, field, kind, name)
+        })
     }
 
     /// The value `key` has once `step` is applied on top of `state`, falling back to the

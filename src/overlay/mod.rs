@@ -26,7 +26,7 @@ pub use adapt::{
 };
 
 use crate::eval::Overlay;
-use crate::plan::{Plan, Step, StepCheck};
+use crate::plan::{Plan, State, Step, StepCheck};
 
 /// Width of header comment lines.
 const WIDTH: usize = 100;
@@ -99,28 +99,42 @@ pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
     let states = plan.plan.states();
     plan.plan
         .config_steps()
-        .map(|(number, index, step)| {
-            let mut code = header(plan, number, total, index);
-            code.push_str(&jsonnet::body(&states[index], plan.k8s_import()));
-            OverlayFile {
-                number,
-                total,
-                step_index: index,
-                step_id: step.id.clone(),
-                file_name: file_name(number, total, step),
-                code,
-            }
-        })
+        .map(|(number, index, _)| file(plan, number, total, index, &states[index]))
         .collect()
 }
 
 /// The overlay in effect after the step at `index`: the file of the last config step at or
 /// before it (`None` before the first config step, i.e. the environment as it is).
 pub fn for_step(plan: &AdaptedPlan, index: usize) -> Option<OverlayFile> {
-    files(plan)
-        .into_iter()
-        .take_while(|f| f.step_index <= index)
-        .last()
+    let total = plan.plan.config_steps().count();
+    let (number, at, _) = plan
+        .plan
+        .config_steps()
+        .take_while(|(_, i, _)| *i <= index)
+        .last()?;
+    Some(file(plan, number, total, at, &plan.plan.cumulative(at)))
+}
+
+/// The overlay file of config step `index` (number `number` of `total`), whose cumulative state
+/// is `state`.
+fn file(
+    plan: &AdaptedPlan,
+    number: usize,
+    total: usize,
+    index: usize,
+    state: &State,
+) -> OverlayFile {
+    let step = &plan.plan.steps[index];
+    let mut code = header(plan, number, total, index);
+    code.push_str(&jsonnet::body(state, plan.k8s_import()));
+    OverlayFile {
+        number,
+        total,
+        step_index: index,
+        step_id: step.id.clone(),
+        file_name: file_name(number, total, step),
+        code,
+    }
 }
 
 /// Word-wrap `text` into comment lines: `first` prefixes the first line, `rest` the others.
@@ -150,7 +164,11 @@ fn check_lines(out: &mut String, check: &StepCheck, indent: &str) {
     match check {
         StepCheck::Promql { query, expect } => {
             wrap(out, &format!("PromQL, expect {expect}:"), &bullet, &cont);
-            let _ = writeln!(out, "{cont}  {query}");
+            // Line by line: a query from a plan file may span lines, and every line must stay
+            // inside the comment.
+            for line in query.lines() {
+                let _ = writeln!(out, "{cont}  {line}");
+            }
         }
         other => wrap(out, &other.to_string(), &bullet, &cont),
     }
@@ -232,23 +250,24 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
             wrap(&mut out, p, "// - ", "//   ");
         }
     }
-    let next = steps[index + 1..].iter().position(Step::is_config);
-    let between = match next {
-        Some(offset) => &steps[index + 1..index + 1 + offset],
-        None => &steps[index + 1..],
+    // The next config step (whose overlay replaces this one) and the steps before it.
+    let after = &steps[index + 1..];
+    let (between, next) = match after.iter().position(Step::is_config) {
+        Some(n) => (&after[..n], Some(&after[n])),
+        None => (after, None),
     };
     let has_followups = !step.checks.is_empty()
         || !step.waits.is_empty()
         || !between.is_empty()
-        || next.is_some_and(|o| !steps[index + 1 + o].prerequisites.is_empty());
+        || next.is_some_and(|s| !s.prerequisites.is_empty());
     if has_followups {
         out.push_str("//\n");
         match next {
-            Some(offset) => {
+            Some(next) => {
                 let _ = writeln!(
                     out,
                     "// After applying, before the next overlay (step {}):",
-                    steps[index + 1 + offset].title()
+                    next.title()
                 );
             }
             None => out.push_str("// After applying:\n"),
@@ -263,12 +282,11 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
             );
             step_followups(&mut out, s, "  ");
         }
-        if let Some(offset) = next {
-            let upcoming = &steps[index + 1 + offset];
-            for p in &upcoming.prerequisites {
+        if let Some(next) = next {
+            for p in &next.prerequisites {
                 wrap(
                     &mut out,
-                    &format!("before step {}: {p}", upcoming.id),
+                    &format!("before step {}: {p}", next.id),
                     "// - ",
                     "//   ",
                 );
@@ -357,4 +375,44 @@ pub fn detect_k8s_import(source: &str) -> Option<String> {
                 || path.ends_with("/ksonnet-util/kausal.libsonnet")
         })
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Params, StepKind};
+
+    #[test]
+    fn multi_line_promql_stays_inside_the_header_comment() {
+        let step = Step::new("1", "a", StepKind::Config, "Set a.")
+            .set("a", 1)
+            .check(StepCheck::promql("sum(\n  rate(x[1m])\n)\n", "above zero"));
+        let plan = Plan {
+            name: "p".into(),
+            description: String::new(),
+            direction: None,
+            steps: vec![step],
+        };
+        let files = files(&AdaptedPlan::as_written(plan, &Params::default()));
+        let code = &files[0].code;
+        let (header, _) = code.split_once("\n\n").unwrap();
+        for line in header.lines() {
+            assert!(line.starts_with("//"), "{line:?} in\n{code}");
+        }
+        assert!(
+            header.contains("//     sum(\n//       rate(x[1m])\n//     )"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn for_step_is_the_file_of_the_last_config_step_so_far() {
+        let plan = Plan::to_read_write(&Params::default());
+        let adapted = AdaptedPlan::as_written(plan, &Params::default());
+        let all = files(&adapted);
+        for index in 0..adapted.plan.steps.len() + 2 {
+            let expected = all.iter().take_while(|f| f.step_index <= index).last();
+            assert_eq!(for_step(&adapted, index).as_ref(), expected, "{index}");
+        }
+    }
 }

@@ -224,18 +224,16 @@ impl Plan {
             .replicas("distributor_deployment", Deployment, "distributor", 0)
             .wait(head_compaction_wait()),
         ];
-        let zones = params.zones.len();
-        steps.extend(
-            (params.zones.iter().enumerate())
-                .map(|(i, zone)| ingester_zone_scale_down(zone, i + 1 == zones)),
-        );
+        steps.extend(zone_scale_downs(
+            &params.zones,
+            "ingester",
+            "Stopping the pods",
+            "ingester",
+        ));
 
         // Step 8 removes every replica override made before: all of them target microservice
         // objects, which are null in read-write mode.
-        let overridden: Vec<String> = steps
-            .iter()
-            .flat_map(|s| s.change.overrides.iter().map(|o| o.field.clone()))
-            .collect();
+        let overridden: Vec<String> = override_fields(&steps).collect();
         let mut cleanup = Step::new(
             "8",
             "cleanup-read-write",
@@ -297,7 +295,7 @@ fn read_scale_up(scaling: ReadScaling) -> Step {
 }
 
 /// The wait after an ingester zone went down: until the blocks it uploaded are queryable.
-pub(super) fn blocks_queryable_wait(object: &str, last: bool) -> Wait {
+fn blocks_queryable_wait(object: &str, last: bool) -> Wait {
     Wait {
         reason: format!(
             "the blocks {object} uploaded to become queryable, before {}",
@@ -345,26 +343,43 @@ pub(super) fn head_compaction_wait() -> Wait {
     }
 }
 
-/// Step 7.2<zone>: one ingester zone to zero, after Mimir's ingester shutdown procedure.
-fn ingester_zone_scale_down(zone: &str, last: bool) -> Step {
-    let object = format!("ingester-zone-{zone}");
-    let field = format!("ingester_zone_{}_statefulset", zone.replace('-', "_"));
-    Step::new(
-        &Params::zone_step_id(zone),
-        &format!("scale-down-ingester-zone-{zone}"),
-        Config,
-        &format!(
-            "Scale {object} to zero, one zone per step. Stopping the pods is part of Mimir's \
-             ingester shutdown procedure; skipping that procedure loses data."
-        ),
-    )
-    .requires(&format!(
-        "Mimir's procedure for shutting down ingesters in multiple zones, for {object}: call \
-         the /ingester/shutdown endpoint of every ingester of the zone and wait until each call \
-         returned and the ingester logged that its TSDB blocks are flushed and shipped."
-    ))
-    .replicas(&field, StatefulSet, &object, 0)
-    .wait(blocks_queryable_wait(&object, last))
+/// The fields of every replica override `steps` make, in step order.
+pub(super) fn override_fields(steps: &[Step]) -> impl Iterator<Item = String> + '_ {
+    steps
+        .iter()
+        .flat_map(|s| s.change.overrides.iter().map(|o| o.field.clone()))
+}
+
+/// Steps 7.2<zone>, one per zone: the `<workload>-zone-<zone>` StatefulSet (whose pods run
+/// ingesters) to zero, after Mimir's ingester shutdown procedure. `stopping` opens the sentence
+/// saying that stopping the pods is part of that procedure; `member` names what to call the
+/// shutdown endpoint of (`ingester`, `pod`).
+pub(super) fn zone_scale_downs<'a>(
+    zones: &'a [String],
+    workload: &'a str,
+    stopping: &'a str,
+    member: &'a str,
+) -> impl Iterator<Item = Step> + 'a {
+    zones.iter().enumerate().map(move |(i, zone)| {
+        let object = format!("{workload}-zone-{zone}");
+        let field = format!("{}_zone_{zone}_statefulset", workload).replace('-', "_");
+        Step::new(
+            &Params::zone_step_id(zone),
+            &format!("scale-down-{object}"),
+            Config,
+            &format!(
+                "Scale {object} to zero, one zone per step. {stopping} is part of Mimir's \
+                 ingester shutdown procedure; skipping that procedure loses data."
+            ),
+        )
+        .requires(&format!(
+            "Mimir's procedure for shutting down ingesters in multiple zones, for {object}: call \
+             the /ingester/shutdown endpoint of every {member} of the zone and wait until each \
+             call returned and the ingester logged that its TSDB blocks are flushed and shipped."
+        ))
+        .replicas(&field, StatefulSet, &object, 0)
+        .wait(blocks_queryable_wait(&object, i + 1 == zones.len()))
+    })
 }
 
 #[cfg(test)]

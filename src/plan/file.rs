@@ -34,7 +34,8 @@
 //! ```
 //!
 //! Errors name the file, the line and column, and the field (serde's messages: `unknown field
-//! `chnage`, expected one of …`, `invalid type: …`).
+//! `chnage`, expected one of …`, `invalid type: …`). Step ids must be unique; the plan name,
+//! step ids and step names must be one line (they are written into overlay comments).
 
 use std::fmt;
 use std::path::Path;
@@ -349,9 +350,12 @@ impl PlanDoc {
         if self.steps.is_empty() {
             return Err("the plan has no steps".to_string());
         }
+        one_line("the plan name", &self.name)?;
         let mut steps: Vec<Step> = Vec::with_capacity(self.steps.len());
         for doc in self.steps {
             let step = doc.into_step()?;
+            one_line("a step id", &step.id)?;
+            one_line("a step name", &step.name)?;
             if steps.iter().any(|s| s.id == step.id) {
                 return Err(format!("step id '{}' is used twice", step.id));
             }
@@ -364,6 +368,17 @@ impl PlanDoc {
             steps,
         })
     }
+}
+
+/// Ids and names are written into overlay comments (`// step <id>`) as they are: a line break
+/// or other control character would end the comment and turn the rest into Jsonnet code.
+fn one_line(what: &str, text: &str) -> Result<(), String> {
+    if text.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} must be one line without control characters (got {text:?})"
+        ));
+    }
+    Ok(())
 }
 
 impl Plan {
@@ -586,6 +601,20 @@ mod tests {
             load(text("read-write", "direction: to-microservices\n")).direction(),
             Direction::ToMicroservices
         );
+    }
+
+    #[test]
+    fn ids_and_names_must_be_one_line() {
+        for doc in [
+            "name: p\nsteps:\n  - {id: \"1\\n}\", name: a}\n",
+            "name: p\nsteps:\n  - {id: '1', name: \"a\\tb\"}\n",
+            "name: \"p\\n\"\nsteps:\n  - {id: '1', name: a}\n",
+        ] {
+            let err = Plan::from_text(doc, PlanFormat::Yaml, "p.yaml")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("must be one line"), "{doc}: {err}");
+        }
     }
 
     #[test]

@@ -19,7 +19,9 @@
 
 use serde_json::Value;
 
-use super::builtin::{UNREGISTER_ON_SHUTDOWN, blocks_queryable_wait, head_compaction_wait};
+use super::builtin::{
+    UNREGISTER_ON_SHUTDOWN, head_compaction_wait, override_fields, zone_scale_downs,
+};
 use super::{
     DEFAULT_READ_WRITE_REPLICAS, Params, Plan, Step, StepCheck, StepKind, TO_MICROSERVICES,
     WorkloadKind,
@@ -259,15 +261,14 @@ impl Plan {
             )
             .wait(head_compaction_wait()),
         ];
-        let zones = params.zones.len();
-        steps.extend(
-            (params.zones.iter().enumerate())
-                .map(|(i, zone)| write_zone_scale_down(zone, i + 1 == zones)),
-        );
+        steps.extend(zone_scale_downs(
+            &params.zones,
+            "mimir-write",
+            "Its pods run ingesters: stopping them",
+            "pod",
+        ));
 
-        let overridden: Vec<String> = steps
-            .iter()
-            .flat_map(|s| s.change.overrides.iter().map(|o| o.field.clone()))
+        let overridden: Vec<String> = override_fields(&steps)
             .filter(|f| f.starts_with("mimir_"))
             .collect();
         let mut cleanup = Step::new(
@@ -302,28 +303,6 @@ impl Plan {
             steps,
         }
     }
-}
-
-/// Step 7.2<zone>: one mimir-write zone to zero, after Mimir's ingester shutdown procedure.
-fn write_zone_scale_down(zone: &str, last: bool) -> Step {
-    let object = format!("mimir-write-zone-{zone}");
-    let field = format!("mimir_write_zone_{}_statefulset", zone.replace('-', "_"));
-    Step::new(
-        &Params::zone_step_id(zone),
-        &format!("scale-down-mimir-write-zone-{zone}"),
-        Config,
-        &format!(
-            "Scale {object} to zero, one zone per step. Its pods run ingesters: stopping them is \
-             part of Mimir's ingester shutdown procedure; skipping that procedure loses data."
-        ),
-    )
-    .requires(&format!(
-        "Mimir's procedure for shutting down ingesters in multiple zones, for {object}: call \
-         the /ingester/shutdown endpoint of every pod of the zone and wait until each call \
-         returned and the ingester logged that its TSDB blocks are flushed and shipped."
-    ))
-    .replicas(&field, StatefulSet, &object, 0)
-    .wait(blocks_queryable_wait(&object, last))
 }
 
 #[cfg(test)]
