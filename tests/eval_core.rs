@@ -1096,3 +1096,18 @@ fn yaml_natives_match_go_yaml_v3() {
         }
     });
 }
+
+#[test]
+fn errors_while_forcing_the_output_name_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.jsonnet");
+    let err = eval_code(
+        &main,
+        "{ ok: { x: 1 }, a: [1, { b: { c: error 'boom' } }] }",
+        EvalOptions::default(),
+    )
+    .unwrap_err();
+    assert_contains_all(&err.message, &["boom", "at .a.[1].b.c in the output of"]);
+    let err = eval_code(&main, "{ a: { f: function(x) x } }", EvalOptions::default()).unwrap_err();
+    assert_contains_all(&err.message, &["function", "at .a.f in the output of"]);
+}
