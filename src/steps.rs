@@ -3,7 +3,7 @@
 //! [`adapt_plan`] adapts a plan to the environment (through [`RendererProbe`], which answers the
 //! plan's questions by rendering the environment), and [`render_plan`] renders the environment
 //! before any step and after each config step (with that step's cumulative overlay), reusing one
-//! evaluator so that libraries are parsed and evaluated once.
+//! evaluator per thread so that libraries are parsed and evaluated once on each.
 
 use std::collections::HashMap;
 
@@ -48,7 +48,7 @@ impl RenderedStep {
 }
 
 /// Answers [`adapt`](crate::overlay::adapt())'s questions by rendering the environment. Renders
-/// are kept (keyed by the overlay Jsonnet without its header) so that [`render_plan_with`] can
+/// are kept (keyed by the overlay Jsonnet without its header) so that [`PlanRun::new`] can
 /// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {
     renderer: &'a Renderer,
@@ -149,7 +149,7 @@ pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<A
     Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
 }
 
-/// [`adapt_plan`], also returning the renders the adaptation made (for [`render_plan_with`]).
+/// [`adapt_plan`], also returning the renders the adaptation made (for [`PlanRun::new`]).
 fn adapt_plan_keeping_renders(
     renderer: &Renderer,
     plan: &Plan,
@@ -188,7 +188,11 @@ pub fn resolve_params(renderer: &Renderer, params: &Params) -> Result<Params> {
 /// Labels of the rendered states: `00-before`, then `NN-<name>` per config step, the last one
 /// `NN-final`.
 pub fn labels(plan: &AdaptedPlan) -> Vec<String> {
-    let files = overlay::files(plan);
+    labels_of(plan, &overlay::files(plan))
+}
+
+/// [`labels`] for the overlay `files` of `plan` (as [`overlay::files`] lists them).
+fn labels_of(plan: &AdaptedPlan, files: &[OverlayFile]) -> Vec<String> {
     let width = files.len().to_string().len().max(2);
     let mut labels = vec![format!("{:0width$}-before", 0)];
     for (i, file) in files.iter().enumerate() {
@@ -203,27 +207,18 @@ pub fn labels(plan: &AdaptedPlan) -> Vec<String> {
     labels
 }
 
-/// Render the environment before any step and after every config step of `plan`.
+/// Render the environment before any step and after every config step of `plan`, spreading
+/// the renders over the available cores (see [`PlanRun::new`]).
 ///
 /// A step that fails to evaluate is reported with its id and the Jsonnet error.
 pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<RenderedStep>> {
-    render_plan_with(renderer, plan, HashMap::new())
-}
-
-/// [`render_plan`], reusing `known` renders (keyed by overlay body) and spreading the others
-/// over the available cores (see [`PlanRun::new`]).
-pub fn render_plan_with(
-    renderer: &Renderer,
-    plan: &AdaptedPlan,
-    known: HashMap<String, Vec<Manifest>>,
-) -> Result<Vec<RenderedStep>> {
-    Ok(render_in_parallel(renderer, || Ok((plan.clone(), known)))?.1)
+    Ok(render_in_parallel(renderer, || Ok((plan.clone(), HashMap::new())))?.1)
 }
 
 /// Work shared between this thread and the extra evaluators on other threads.
 #[derive(Default)]
 struct Pool {
-    /// What to render (index into the rendered states, overlay); `None` until known.
+    /// What to render (index among the overlay files, overlay); `None` until known.
     jobs: std::sync::Mutex<Option<Vec<(usize, Overlay)>>>,
     published: std::sync::Condvar,
     next: std::sync::atomic::AtomicUsize,
@@ -233,9 +228,13 @@ struct Pool {
 }
 
 impl Pool {
+    /// Publish `jobs` and wake the waiting workers; a second call changes nothing.
     fn publish(&self, jobs: Vec<(usize, Overlay)>) {
-        *self.jobs.lock().unwrap_or_else(|e| e.into_inner()) = Some(jobs);
-        self.published.notify_all();
+        let mut guard = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(jobs);
+            self.published.notify_all();
+        }
     }
 
     /// Take jobs until none is left.
@@ -263,6 +262,16 @@ impl Pool {
     }
 }
 
+/// Publishes no jobs when dropped before any were published (`prepare` failed or panicked), so
+/// that the waiting workers end (or the thread scope never would).
+struct Release<'a>(&'a Pool);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        self.0.publish(Vec::new());
+    }
+}
+
 /// Prepare the plan (`prepare`: adapt it, keeping the renders that needed) on this thread while
 /// extra evaluators start on the other cores, then render every state on all of them.
 ///
@@ -277,12 +286,11 @@ fn render_in_parallel(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
     let pool = Pool::default();
     let reopener = renderer.reopener();
-    let prepared = std::thread::scope(|scope| {
+    let prepared = std::thread::scope(|scope| -> Result<_> {
         for w in 0..workers {
             let (pool, reopener) = (&pool, &reopener);
             scope.spawn(move || {
                 let Ok(own) = reopener.open() else {
-                    // Still wait for the jobs so that publishing never blocks.
                     return;
                 };
                 if w == 0 {
@@ -293,74 +301,47 @@ fn render_in_parallel(
                 crate::eval::leak_thread_objects();
             });
         }
-        // Should `prepare` panic, still release the waiting workers (or the scope never ends).
-        struct Release<'a>(&'a Pool);
-        impl Drop for Release<'_> {
-            fn drop(&mut self) {
-                let mut jobs = self.0.jobs.lock().unwrap_or_else(|e| e.into_inner());
-                if jobs.is_none() {
-                    *jobs = Some(Vec::new());
-                    self.0.published.notify_all();
-                }
-            }
-        }
         let _release = Release(&pool);
-        let prepared = prepare().map(|(plan, known)| {
-            let files = overlay::files(&plan);
-            let states = plan.plan.states();
-            let mut results: Vec<Option<Result<Vec<Manifest>>>> = vec![None];
-            let mut jobs = Vec::new();
-            for (n, file) in files.iter().enumerate() {
-                let body = overlay::jsonnet::body(&states[file.step_index], plan.k8s_import());
-                match known.get(&body) {
-                    Some(found) => results.push(Some(Ok(found.clone()))),
-                    None => {
-                        results.push(None);
-                        jobs.push((n + 1, file.overlay()));
-                    }
-                }
-            }
-            (plan, files, results, jobs)
-        });
-        match prepared {
-            Ok((plan, files, results, jobs)) => {
-                pool.publish(jobs);
-                pool.work(renderer);
-                Ok((plan, files, results))
-            }
-            Err(e) => {
-                pool.publish(Vec::new());
-                Err(e)
+        let (plan, known) = prepare()?;
+        let files = overlay::files(&plan);
+        let states = plan.plan.states();
+        // Per overlay file: its render if the adaptation made it, else `None` (a job).
+        let mut after: Vec<Option<Result<Vec<Manifest>>>> = Vec::with_capacity(files.len());
+        let mut jobs = Vec::new();
+        for (n, file) in files.iter().enumerate() {
+            let body = overlay::jsonnet::body(&states[file.step_index], plan.k8s_import());
+            after.push(known.get(&body).map(|found| Ok(found.clone())));
+            if after[n].is_none() {
+                jobs.push((n, file.overlay()));
             }
         }
+        pool.publish(jobs);
+        pool.work(renderer);
+        Ok((plan, files, after))
     });
-    let (plan, files, mut results) = prepared?;
-    for (i, result) in pool.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        results[i] = Some(result);
+    let (plan, files, mut after) = prepared?;
+    for (n, result) in pool.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        after[n] = Some(result);
     }
-    results[0] = pool.before.into_inner().unwrap_or_else(|e| e.into_inner());
-    let labels = labels(&plan);
-    let mut out = Vec::with_capacity(results.len());
-    let mut files = files.into_iter();
-    for (i, (result, label)) in results.into_iter().zip(labels).enumerate() {
-        // Whatever no worker rendered (none started, or one failed to open), render here.
-        let manifests = match result {
-            Some(result) => result?,
-            None if i == 0 => renderer.render(None)?,
-            None => unreachable!("this thread takes every job left"),
-        };
-        if i == 0 {
-            out.push(RenderedStep {
-                index: None,
-                id: "before".into(),
-                name: "before".into(),
-                label,
-                overlay: None,
-                manifests,
-            });
-            continue;
-        }
-        let file = files.next().expect("one file per config step");
+    // Unless a worker rendered it (none started, or the first failed to open), render it here.
+    let before = match pool.before.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(result) => result?,
+        None => renderer.render(None)?,
+    };
+    let mut labels = labels_of(&plan, &files).into_iter();
+    let mut out = Vec::with_capacity(files.len() + 1);
+    out.push(RenderedStep {
+        index: None,
+        id: "before".into(),
+        name: "before".into(),
+        label: labels
+            .next()
+            .expect("a label for the state before any step"),
+        overlay: None,
+        manifests: before,
+    });
+    for ((file, result), label) in files.into_iter().zip(after).zip(labels) {
+        let manifests = result.expect("this thread takes every job left")?;
         let step = &plan.plan.steps[file.step_index];
         out.push(RenderedStep {
             index: Some(file.step_index),

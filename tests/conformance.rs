@@ -3,10 +3,10 @@
 //! the same manifests with tkstep as with go-jsonnet set up the way Tanka sets it up.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use tkstep::env::Environment;
+use tkstep::eval::EvalOptions;
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Overlay, Renderer, manifest};
 
@@ -19,39 +19,20 @@ fn envs_dir() -> PathBuf {
 }
 
 /// Evaluate `renderer`'s entrypoint with go-jsonnet (tests/conformance/gojsonnet_eval.py, Go
-/// natives), with the same import paths (in go-jsonnet's last-wins order) and ext code.
+/// natives), with the same import paths and ext code.
 fn go_eval(renderer: &Renderer, overlay: Option<&Overlay>) -> Value {
     let paths = renderer.paths();
-    let mut cmd = Command::new("python3");
-    cmd.arg(root().join("tests/conformance/gojsonnet_eval.py"))
-        .arg(&paths.entrypoint);
-    for dir in paths.import_paths().iter().rev() {
-        cmd.arg("-J").arg(dir);
-    }
     let ext = if paths.is_static() {
         renderer.environment().to_ext_code()
     } else {
         tkstep::render::INLINE_EXT_CODE.to_string()
     };
-    cmd.arg("--ext-code")
-        .arg(format!("tanka.dev/environment={ext}"));
-    if let Some(o) = overlay {
-        cmd.arg("--overlay")
-            .arg(&o.code)
-            .arg("--overlay-name")
-            .arg(&o.name);
-    }
-    let out = cmd.output().expect(
-        "this test needs python3 with `gojsonnet` (pip install gojsonnet==0.22.0) and Go with \
-         gopkg.in/yaml.v3 (Debian: golang-go golang-gopkg-yaml.v3-dev); .ci/run installs them",
-    );
-    assert!(
-        out.status.success(),
-        "go-jsonnet failed on {}: {}",
-        paths.entrypoint.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("go-jsonnet output is JSON")
+    let options = EvalOptions {
+        import_paths: paths.import_paths(),
+        ext_code: vec![("tanka.dev/environment".to_string(), ext)],
+        max_stack: tkstep::render::MAX_STACK,
+    };
+    crate::eval_core::gojsonnet_eval(&paths.entrypoint, &options, overlay)
 }
 
 /// The `data` of the inline environment named `name` in a full output.

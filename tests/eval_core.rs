@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use tkstep::eval::{EvalOptions, Evaluator, Overlay, PathSegment};
+use tkstep::eval::{EvalError, EvalOptions, Evaluator, Overlay, PathSegment};
 
 const ENV_CODE: &str = r#"{"apiVersion":"tanka.dev/v1alpha1","kind":"Environment","metadata":{"name":"environments/test","namespace":"environments/test/main.jsonnet"},"spec":{"namespace":"test-ns"}}"#;
 
@@ -63,6 +63,14 @@ fn broken_env_error(name: &str) -> String {
         .evaluate(&[], None)
         .expect_err("broken env must fail");
     err.message
+}
+
+/// Writes `code` to `main` and evaluates it (the whole output) with `options`.
+fn eval_code(main: &Path, code: &str, options: EvalOptions) -> Result<Value, EvalError> {
+    std::fs::write(main, code).unwrap();
+    Evaluator::new(main, options)
+        .expect("evaluator")
+        .evaluate(&[], None)
 }
 
 /// Asserts `message` contains every one of `needles`.
@@ -505,15 +513,12 @@ fn error_traces_are_truncated() {
     // Mutual recursion: frames alternate, so they cannot be collapsed.
     let dir = tempfile::tempdir().unwrap();
     let main = dir.path().join("main.jsonnet");
-    std::fs::write(
+    let err = eval_code(
         &main,
         "local ping(n) = 1 + pong(n),\n      pong(n) = 1 + ping(n);\n{ n: ping(0) }\n",
+        EvalOptions::default(),
     )
-    .unwrap();
-    let err = Evaluator::new(&main, EvalOptions::default())
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap_err();
+    .unwrap_err();
     assert_contains_all(
         &err.message,
         &[
@@ -581,7 +586,6 @@ fn error_in_overlay_names_the_overlay() {
 fn ext_code_errors_and_tk_from_inline_env() {
     let dir = tempfile::tempdir().unwrap();
     let main = dir.path().join("main.jsonnet");
-    std::fs::write(&main, "{\n  ns: (import 'tk').env.spec.namespace,\n}\n").unwrap();
     // Tanka gives inline environments an ext code that fails when used.
     let options = EvalOptions {
         ext_code: vec![(
@@ -590,10 +594,12 @@ fn ext_code_errors_and_tk_from_inline_env() {
         )],
         ..EvalOptions::default()
     };
-    let err = Evaluator::new(&main, options)
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap_err();
+    let err = eval_code(
+        &main,
+        "{\n  ns: (import 'tk').env.spec.namespace,\n}\n",
+        options,
+    )
+    .unwrap_err();
     assert_contains_all(
         &err.message,
         &[
@@ -603,22 +609,13 @@ fn ext_code_errors_and_tk_from_inline_env() {
         ],
     );
 
-    std::fs::write(&main, "std.extVar('nope')").unwrap();
-    let err = Evaluator::new(&main, EvalOptions::default())
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap_err();
+    let err = eval_code(&main, "std.extVar('nope')", EvalOptions::default()).unwrap_err();
     assert_contains_all(
         &err.message,
         &["external variable is not defined: nope", "main.jsonnet:1:"],
     );
 
     // Ext code is evaluated once, however often it is used.
-    std::fs::write(
-        &main,
-        "[std.extVar('x'), std.extVar('x'), (import 'tk').env]",
-    )
-    .unwrap();
     let options = EvalOptions {
         ext_code: vec![
             ("x".into(), "{ n: 1 }".into()),
@@ -626,10 +623,12 @@ fn ext_code_errors_and_tk_from_inline_env() {
         ],
         ..EvalOptions::default()
     };
-    let got = Evaluator::new(&main, options)
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap();
+    let got = eval_code(
+        &main,
+        "[std.extVar('x'), std.extVar('x'), (import 'tk').env]",
+        options,
+    )
+    .unwrap();
     assert_eq!(got, json!([{"n": 1}, {"n": 1}, {"name": "e"}]));
 }
 
@@ -637,11 +636,12 @@ fn ext_code_errors_and_tk_from_inline_env() {
 fn static_analysis_errors_name_the_location() {
     let dir = tempfile::tempdir().unwrap();
     let main = dir.path().join("main.jsonnet");
-    std::fs::write(&main, "{\n  a: undefinedVariable,\n}\n").unwrap();
-    let err = Evaluator::new(&main, EvalOptions::default())
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap_err();
+    let err = eval_code(
+        &main,
+        "{\n  a: undefinedVariable,\n}\n",
+        EvalOptions::default(),
+    )
+    .unwrap_err();
     assert_contains_all(&err.message, &["undefinedVariable", "main.jsonnet:2:"]);
 }
 
@@ -667,15 +667,12 @@ fn deeply_nested_values_are_an_error_not_a_crash() {
         drop(evaluator); // must not overflow the stack either
     }
     // 900 levels are fine.
-    std::fs::write(
+    let got = eval_code(
         &main,
         "std.foldl(function(acc, i) [acc], std.range(1, 900), [])",
+        EvalOptions::default(),
     )
     .unwrap();
-    let got = Evaluator::new(&main, EvalOptions::default())
-        .unwrap()
-        .evaluate(&[], None)
-        .unwrap();
     let mut depth = 0;
     let mut v = &got;
     while let Some(inner) = v.get(0) {
@@ -924,7 +921,11 @@ fn assert_agrees_with_go(
 }
 
 /// Evaluates with go-jsonnet through tests/conformance/gojsonnet_eval.py (Go natives).
-fn gojsonnet_eval(entry: &Path, options: &EvalOptions, overlay: Option<&Overlay>) -> Value {
+pub(crate) fn gojsonnet_eval(
+    entry: &Path,
+    options: &EvalOptions,
+    overlay: Option<&Overlay>,
+) -> Value {
     use std::process::Command;
     let script = manifest_dir().join("tests/conformance/gojsonnet_eval.py");
     let mut cmd = Command::new("python3");
@@ -945,7 +946,8 @@ fn gojsonnet_eval(entry: &Path, options: &EvalOptions, overlay: Option<&Overlay>
     }
     let out = cmd.output().expect(
         "this test needs python3 with the `gojsonnet` package (pip install gojsonnet==0.22.0) \
-         and Go with gopkg.in/yaml.v3 (Debian: golang-go golang-gopkg-yaml.v3-dev)",
+         and Go with gopkg.in/yaml.v3 (Debian: golang-go golang-gopkg-yaml.v3-dev); .ci/run \
+         installs them",
     );
     assert!(
         out.status.success(),
@@ -1093,4 +1095,19 @@ fn yaml_natives_match_go_yaml_v3() {
                 .map_err(|e| e.to_string()),
         }
     });
+}
+
+#[test]
+fn errors_while_forcing_the_output_name_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.jsonnet");
+    let err = eval_code(
+        &main,
+        "{ ok: { x: 1 }, a: [1, { b: { c: error 'boom' } }] }",
+        EvalOptions::default(),
+    )
+    .unwrap_err();
+    assert_contains_all(&err.message, &["boom", "at .a.[1].b.c in the output of"]);
+    let err = eval_code(&main, "{ a: { f: function(x) x } }", EvalOptions::default()).unwrap_err();
+    assert_contains_all(&err.message, &["function", "at .a.f in the output of"]);
 }

@@ -135,3 +135,15 @@ fn snapshot_check_report() {
     assert!(!findings.has_errors(), "{}", findings.to_text());
     settings().bind(|| insta::assert_snapshot!("example-check-report", findings.to_text()));
 }
+
+#[test]
+fn a_plan_run_that_cannot_adapt_is_an_error_not_a_hang() {
+    // Adaptation fails on this thread while the workers wait for jobs (the first one rendering
+    // the environment meanwhile): they must be released and the error returned.
+    let renderer =
+        Renderer::open(&env_dir("broken-runtime-error"), &OpenOptions::default()).unwrap();
+    let params = Params::default();
+    let err = PlanRun::new(&renderer, &Plan::to_read_write(&params), &params)
+        .expect_err("a broken environment cannot be adapted");
+    assert!(err.to_string().contains("not Mimir-like"), "{err}");
+}

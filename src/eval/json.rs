@@ -36,13 +36,33 @@ pub(crate) struct ForceError {
     pub path: Vec<PathSegment>,
 }
 
+impl ForceError {
+    /// The error `error` at the value being forced; [`ForceError::within`] adds the segments
+    /// above it while it propagates (innermost first; [`val_to_json`] puts them in order), so
+    /// that forcing a value that has no error builds no path at all.
+    fn new(error: Error) -> Self {
+        Self {
+            error,
+            path: Vec::new(),
+        }
+    }
+
+    fn within(mut self, segment: PathSegment) -> Self {
+        self.path.push(segment);
+        self
+    }
+}
+
 /// Force a value completely (as manifesting to JSON does: object assertions, visible fields,
 /// sorted keys) and return it as JSON.
 ///
 /// Numbers are converted exactly: integral values that fit `i64`/`u64` become JSON integers,
 /// others stay `f64` (so `1e20` is `1e20`, never saturated).
 pub(crate) fn val_to_json(value: &Val) -> Result<serde_json::Value, ForceError> {
-    force(value, &mut Vec::new())
+    force(value, 0).map_err(|mut e| {
+        e.path.reverse();
+        e
+    })
 }
 
 /// Deepest nesting accepted in the output. Kubernetes objects nest a few dozen levels; values
@@ -50,16 +70,12 @@ pub(crate) fn val_to_json(value: &Val) -> Result<serde_json::Value, ForceError> 
 /// writers) overflow the stack.
 pub const MAX_OUTPUT_DEPTH: usize = 1000;
 
-fn force(value: &Val, path: &mut Vec<PathSegment>) -> Result<serde_json::Value, ForceError> {
-    let fail = |error: Error, path: &[PathSegment]| ForceError {
-        error,
-        path: path.to_vec(),
-    };
-    if path.len() > MAX_OUTPUT_DEPTH && matches!(value, Val::Arr(_) | Val::Obj(_)) {
-        return Err(fail(
-            error!("output nested more than {MAX_OUTPUT_DEPTH} levels deep"),
-            path,
-        ));
+/// [`val_to_json`] for a value nested `depth` levels deep (error paths innermost first).
+fn force(value: &Val, depth: usize) -> Result<serde_json::Value, ForceError> {
+    if depth > MAX_OUTPUT_DEPTH && matches!(value, Val::Arr(_) | Val::Obj(_)) {
+        return Err(ForceError::new(error!(
+            "output nested more than {MAX_OUTPUT_DEPTH} levels deep"
+        )));
     }
     Ok(match value {
         Val::Null => serde_json::Value::Null,
@@ -69,33 +85,30 @@ fn force(value: &Val, path: &mut Vec<PathSegment>) -> Result<serde_json::Value, 
         Val::Arr(arr) => ensure_sufficient_stack(|| {
             let mut items = Vec::with_capacity(arr.len() as usize);
             for i in 0..arr.len() {
-                path.push(PathSegment::Index(i as usize));
-                let item = arr.get(i).map_err(|e| fail(e, path))?.unwrap_or(Val::Null);
-                items.push(force(&item, path)?);
-                path.pop();
+                let at = |e: ForceError| e.within(PathSegment::Index(i as usize));
+                let item = arr.get(i).map_err(|e| at(ForceError::new(e)))?;
+                items.push(force(&item.unwrap_or(Val::Null), depth + 1).map_err(at)?);
             }
             Ok(serde_json::Value::Array(items))
         })?,
         Val::Obj(obj) => ensure_sufficient_stack(|| {
-            obj.run_assertions().map_err(|e| fail(e, path))?;
+            obj.run_assertions().map_err(ForceError::new)?;
             let mut map = serde_json::Map::new();
             for key in obj.fields() {
-                path.push(PathSegment::Field(key.to_string()));
-                let field = obj.get(key.clone()).map_err(|e| fail(e, path))?;
-                let field = field.unwrap_or(Val::Null);
-                map.insert(key.to_string(), force(&field, path)?);
-                path.pop();
+                let at = |e: ForceError| e.within(PathSegment::Field(key.to_string()));
+                let field = obj.get(key.clone()).map_err(|e| at(ForceError::new(e)))?;
+                let field = force(&field.unwrap_or(Val::Null), depth + 1).map_err(at)?;
+                map.insert(key.to_string(), field);
             }
             Ok(serde_json::Value::Object(map))
         })?,
         Val::Func(_) => {
-            return Err(fail(
-                error!("a function cannot be converted to JSON (missing call or arguments?)"),
-                path,
-            ));
+            return Err(ForceError::new(error!(
+                "a function cannot be converted to JSON (missing call or arguments?)"
+            )));
         }
         #[allow(unreachable_patterns)]
-        _ => return Err(fail(error!("unsupported value type"), path)),
+        _ => return Err(ForceError::new(error!("unsupported value type"))),
     })
 }
 
