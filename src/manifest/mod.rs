@@ -75,7 +75,9 @@ impl Manifest {
 
     /// The object as one YAML document, as `tk show`/`tk export` write it (yaml.v2).
     pub fn to_yaml(&self) -> String {
-        crate::yaml::to_yaml_v2(&self.to_value())
+        let mut out = String::with_capacity(256);
+        crate::yaml::write_map_yaml_v2(&mut out, &self.0);
+        out
     }
 }
 
@@ -147,11 +149,14 @@ fn finish(
 /// The YAML stream `tk show` prints: every manifest as a yaml.v2 document, documents joined
 /// with `---\n` (no `---` before the first). No manifests give `""`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> String {
-    manifests
-        .iter()
-        .map(Manifest::to_yaml)
-        .collect::<Vec<_>>()
-        .join("---\n")
+    let mut out = String::new();
+    for (i, manifest) in manifests.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        crate::yaml::write_map_yaml_v2(&mut out, &manifest.0);
+    }
+    out
 }
 
 /// The manifests as a pretty-printed JSON array (2-space indent, keys sorted, no trailing

@@ -60,13 +60,24 @@ impl<'o> Emitter<'o> {
 
     /// Write one document (no `---` marker), ending with a line break.
     pub(crate) fn document(&mut self, value: &Value) {
+        self.start_document();
+        self.node(value, Ctx::default());
+        self.write_indent();
+    }
+
+    /// [`Emitter::document`] of `Value::Object(map)`, without building that value.
+    pub(crate) fn document_map(&mut self, map: &Map<String, Value>) {
+        self.start_document();
+        self.mapping(map, Ctx::default());
+        self.write_indent();
+    }
+
+    fn start_document(&mut self) {
         self.column = 0;
         self.indent = -1;
         self.indents.clear();
         self.whitespace = true;
         self.indention = true;
-        self.node(value, Ctx::default());
-        self.write_indent();
     }
 
     fn node(&mut self, value: &Value, ctx: Ctx) {
@@ -89,8 +100,15 @@ impl<'o> Emitter<'o> {
             }
             Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
             Value::Array(items) => self.block_sequence(items, ctx),
-            Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
-            Value::Object(map) => self.block_mapping(map, ctx),
+            Value::Object(map) => self.mapping(map, ctx),
+        }
+    }
+
+    fn mapping(&mut self, map: &Map<String, Value>, ctx: Ctx) {
+        if map.is_empty() {
+            self.empty_flow("{", "}");
+        } else {
+            self.block_mapping(map, ctx);
         }
     }
 
