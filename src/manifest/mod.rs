@@ -98,14 +98,7 @@ fn str_field<'a>(obj: &'a Map<String, Value>, key: &str) -> &'a str {
 /// of an inline one. `null` gives no manifests. Errors are Tanka's, word for word (see
 /// [`ManifestError`]).
 pub fn process(data: &Value, env: &Environment) -> Result<Vec<Manifest>, ManifestError> {
-    if data.is_null() {
-        return Ok(Vec::new());
-    }
-    let extracted = extract::extract(data).map_err(|inner| ManifestError::Extract {
-        env: env.name().to_string(),
-        inner,
-    })?;
-    finish(extracted, env)
+    process_owned(data.clone(), env)
 }
 
 /// [`process`], taking `data` by value: the objects are moved out of it instead of copied.
@@ -113,18 +106,10 @@ pub fn process_owned(data: Value, env: &Environment) -> Result<Vec<Manifest>, Ma
     if data.is_null() {
         return Ok(Vec::new());
     }
-    let extracted = extract::extract_owned(data).map_err(|inner| ManifestError::Extract {
+    let extracted = extract::extract(data).map_err(|inner| ManifestError::Extract {
         env: env.name().to_string(),
         inner,
     })?;
-    finish(extracted, env)
-}
-
-/// Unwrap lists, default namespaces, inject labels/defaults and sort.
-fn finish(
-    extracted: extract::Extracted,
-    env: &Environment,
-) -> Result<Vec<Manifest>, ManifestError> {
     let objects = extract::unwrap_lists(extracted)?;
     let label = if env.injects_labels() && !objects.is_empty() {
         Some(env.name_label().map_err(ManifestError::Label)?)
