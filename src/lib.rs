@@ -53,6 +53,7 @@ pub mod env;
 pub mod error;
 pub mod eval;
 pub mod export;
+mod go_quote;
 pub mod manifest;
 pub mod overlay;
 pub mod plan;

@@ -542,6 +542,9 @@ const YAML_SNIPPETS: &[&str] = &[
     "a: !!binary |\n  aGVs\n  bG8=\n", "a: *x", "<<: {a: 1}\n<<: {b: 2}", "a: !!null x",
     "a: !!bool yes", "a: !!float 1e3", "a: !!timestamp 2001-01-01",
     "a: \"\\U0001F600\"\n",
+    // Duplicate keys are quoted with Go's %#v (strconv.Quote): `\a`, `\u0085`, `\u00a0`.
+    "\"k\\a\": 1\n\"k\\a\": 2\n", "\"k\\N\": 1\n\"k\\N\": 2\n", "\"k\\_\": 1\n\"k\\_\": 2\n",
+    "\"k\\u200b\\ue000\": 1\n\"k\\u200b\\ue000\": 2\n",
 ];
 
 #[test]

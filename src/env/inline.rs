@@ -1,6 +1,7 @@
 //! Selecting one inline environment with `tk --name` (`pkg/tanka/inline.go`, `errors.go`).
 
 use super::{EnvError, Environment};
+use crate::go_quote::go_quote;
 
 /// Pick one inline environment as Tanka's inline loader does.
 ///
@@ -60,51 +61,5 @@ pub(super) fn multiple_message(path: &str, name: Option<&str>, names: &[String])
             "found multiple Environments in {}. Use `--name` to select a single one: \n - {list}",
             go_quote(path)
         ),
-    }
-}
-
-/// Go's `%q` (`strconv.Quote`) for a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{07}' => out.push_str("\\a"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{0b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::go_quote;
-
-    #[test]
-    fn go_quote_escapes_like_strconv_quote() {
-        assert_eq!(go_quote("plain/path"), r#""plain/path""#);
-        assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(go_quote("tab\there\n"), r#""tab\there\n""#);
-        assert_eq!(go_quote("\u{1}\u{7f}"), r#""\x01\x7f""#);
-        assert_eq!(go_quote("é\u{a0}"), "\"é\\u00a0\"");
     }
 }

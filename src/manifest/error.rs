@@ -111,7 +111,8 @@ impl fmt::Display for SchemaError {
             writeln!(f, "  - {field}: {problem}")?;
         }
         write!(f, "\nPlease check below object:\n")?;
-        let yaml = crate::yaml::to_yaml_v2(&Value::Object(self.manifest.clone()));
+        let mut yaml = String::new();
+        crate::yaml::write_map_yaml_v2(&mut yaml, &self.manifest);
         write!(f, "{}", sample(&yaml, 10, 2))
     }
 }

@@ -2,11 +2,12 @@
 //! unwrapping Lists (`Unwrap`).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
 use super::error::{ExtractError, InvalidObjectError, ManifestError, SchemaError};
-use super::verify::verify;
+use super::verify::{is_list, verify};
 use crate::env::go_type;
 
 /// The private field ksonnet-style libraries add; dropped from every object walked.
@@ -16,47 +17,27 @@ const KSONNET: &str = "__ksonnet";
 pub(super) type Extracted = BTreeMap<String, Map<String, Value>>;
 
 /// Walk `data` for objects that look like manifests (`apiVersion` and `kind` non-empty
-/// strings). Object keys are visited in sorted order, `null` values skipped, arrays entered
-/// element by element; a manifest is not looked into. A string, number or bool met on the way
-/// is an error naming its parent's path and quoting the innermost object holding it.
-pub(super) fn extract(data: &Value) -> Result<Extracted, ExtractError> {
+/// strings) and move them out of it. Object keys are visited in sorted order, `null` values
+/// skipped, arrays entered element by element; a manifest is not looked into. A string, number
+/// or bool met on the way is an error naming its parent's path and quoting the innermost object
+/// holding it.
+pub(super) fn extract(mut data: Value) -> Result<Extracted, ExtractError> {
     let mut out = Extracted::new();
-    for (path, at) in locate(data)? {
-        if let Some(Value::Object(obj)) = get(data, &at) {
-            out.insert(path, without_ksonnet(obj));
-        }
-    }
-    Ok(out)
-}
-
-/// [`extract`], moving the objects out of `data` instead of copying them (the hot path: every
-/// render goes through here).
-pub(super) fn extract_owned(mut data: Value) -> Result<Extracted, ExtractError> {
-    let mut out = Extracted::new();
-    for (path, at) in locate(&data)? {
+    for at in locate(&data)? {
         if let Some(Value::Object(obj)) = get_mut(&mut data, &at) {
             let mut obj = std::mem::take(obj);
             obj.remove(KSONNET);
-            out.insert(path, obj);
+            out.insert(full(&at), obj);
         }
     }
     Ok(out)
 }
 
 /// One step into a JSON value.
+#[derive(Clone)]
 enum Seg {
     Key(String),
     Index(usize),
-}
-
-fn get<'v>(mut v: &'v Value, at: &[Seg]) -> Option<&'v Value> {
-    for seg in at {
-        v = match seg {
-            Seg::Key(k) => v.get(k)?,
-            Seg::Index(i) => v.get(*i)?,
-        };
-    }
-    Some(v)
 }
 
 fn get_mut<'v>(mut v: &'v mut Value, at: &[Seg]) -> Option<&'v mut Value> {
@@ -69,45 +50,47 @@ fn get_mut<'v>(mut v: &'v mut Value, at: &[Seg]) -> Option<&'v mut Value> {
     Some(v)
 }
 
-/// Where the manifests are: their path text (`.a.b`, `.[0]`, `.`) and their location. Checks
-/// everything [`extract`] reports as an error, copying only to build an error.
-fn locate(data: &Value) -> Result<Vec<(String, Vec<Seg>)>, ExtractError> {
+/// Where the manifests are. Checks everything [`extract`] reports as an error, copying only
+/// to build an error.
+fn locate(data: &Value) -> Result<Vec<Vec<Seg>>, ExtractError> {
     let mut out = Vec::new();
-    let mut trace = Vec::new();
-    let mut at = Vec::new();
-    walk(data, &mut trace, &mut at, &mut out)?;
+    walk(data, &mut Vec::new(), &mut out)?;
     Ok(out)
 }
 
-/// `.` followed by the segments joined with `.` (Tanka's `trace.Full`).
-fn full(trace: &[String]) -> String {
-    format!(".{}", trace.join("."))
+/// The path text of a location (Tanka's `trace.Full`): `.` followed by the keys and `[<i>]`
+/// indexes joined with `.` (`.a.b`, `.[0]`, `.` at the top).
+fn full(at: &[Seg]) -> String {
+    let mut out = String::from(".");
+    for (n, seg) in at.iter().enumerate() {
+        if n > 0 {
+            out.push('.');
+        }
+        match seg {
+            Seg::Key(k) => out.push_str(k),
+            Seg::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+    out
 }
 
-type Found = Vec<(String, Vec<Seg>)>;
-
-fn walk(
-    v: &Value,
-    trace: &mut Vec<String>,
-    at: &mut Vec<Seg>,
-    out: &mut Found,
-) -> Result<(), ExtractError> {
+fn walk(v: &Value, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) -> Result<(), ExtractError> {
     match v {
-        Value::Object(obj) => walk_object(obj, trace, at, out),
+        Value::Object(obj) => walk_object(obj, at, out),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                trace.push(format!("[{i}]"));
                 at.push(Seg::Index(i));
-                let result = walk(item, trace, at, out);
+                let result = walk(item, at, out);
                 at.pop();
-                trace.pop();
                 result?;
             }
             Ok(())
         }
         _ => {
             // The value's parent path (Tanka's `trace.Base`).
-            let parent = &trace[..trace.len().saturating_sub(1)];
+            let parent = &at[..at.len().saturating_sub(1)];
             Err(ExtractError::Invalid(InvalidObjectError {
                 path: full(parent),
                 reason: None,
@@ -119,21 +102,20 @@ fn walk(
 
 fn walk_object(
     obj: &Map<String, Value>,
-    trace: &mut Vec<String>,
     at: &mut Vec<Seg>,
-    out: &mut Found,
+    out: &mut Vec<Vec<Seg>>,
 ) -> Result<(), ExtractError> {
     let check = manifest_check(obj);
     if check.is_ok() {
         let problems = verify_without_ksonnet(obj);
         if !problems.is_empty() {
             return Err(ExtractError::Schema(SchemaError {
-                name: full(trace),
+                name: full(at),
                 fields: problems,
                 manifest: without_ksonnet(obj),
             }));
         }
-        out.push((full(trace), at.iter().map(Seg::clone_seg).collect()));
+        out.push(at.clone());
         return Ok(());
     }
     let mut keys: Vec<&String> = obj.keys().filter(|k| *k != KSONNET).collect();
@@ -143,11 +125,9 @@ fn walk_object(
         if value.is_null() {
             continue;
         }
-        trace.push(key.clone());
         at.push(Seg::Key(key.clone()));
-        let result = walk(value, trace, at, out);
+        let result = walk(value, at, out);
         at.pop();
-        trace.pop();
         match result {
             Err(ExtractError::Invalid(mut e)) if e.object.is_none() => {
                 e.object = Some(without_ksonnet(obj));
@@ -158,15 +138,6 @@ fn walk_object(
         }
     }
     Ok(())
-}
-
-impl Seg {
-    fn clone_seg(&self) -> Seg {
-        match self {
-            Seg::Key(k) => Seg::Key(k.clone()),
-            Seg::Index(i) => Seg::Index(*i),
-        }
-    }
 }
 
 /// [`verify`] of the object as it will be kept (without `__ksonnet`), copying only when that
@@ -212,7 +183,7 @@ fn manifest_check(obj: &Map<String, Value>) -> Result<(), String> {
 pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Map<String, Value>>, ManifestError> {
     let mut out = BTreeMap::new();
     for (path, mut obj) in extracted {
-        if !matches!(obj.get("items"), Some(Value::Array(_))) {
+        if !is_list(&obj) {
             out.insert(path, obj);
             continue;
         }

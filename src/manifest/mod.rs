@@ -75,7 +75,9 @@ impl Manifest {
 
     /// The object as one YAML document, as `tk show`/`tk export` write it (yaml.v2).
     pub fn to_yaml(&self) -> String {
-        crate::yaml::to_yaml_v2(&self.to_value())
+        let mut out = String::with_capacity(256);
+        crate::yaml::write_map_yaml_v2(&mut out, &self.0);
+        out
     }
 }
 
@@ -96,14 +98,7 @@ fn str_field<'a>(obj: &'a Map<String, Value>, key: &str) -> &'a str {
 /// of an inline one. `null` gives no manifests. Errors are Tanka's, word for word (see
 /// [`ManifestError`]).
 pub fn process(data: &Value, env: &Environment) -> Result<Vec<Manifest>, ManifestError> {
-    if data.is_null() {
-        return Ok(Vec::new());
-    }
-    let extracted = extract::extract(data).map_err(|inner| ManifestError::Extract {
-        env: env.name().to_string(),
-        inner,
-    })?;
-    finish(extracted, env)
+    process_owned(data.clone(), env)
 }
 
 /// [`process`], taking `data` by value: the objects are moved out of it instead of copied.
@@ -111,18 +106,10 @@ pub fn process_owned(data: Value, env: &Environment) -> Result<Vec<Manifest>, Ma
     if data.is_null() {
         return Ok(Vec::new());
     }
-    let extracted = extract::extract_owned(data).map_err(|inner| ManifestError::Extract {
+    let extracted = extract::extract(data).map_err(|inner| ManifestError::Extract {
         env: env.name().to_string(),
         inner,
     })?;
-    finish(extracted, env)
-}
-
-/// Unwrap lists, default namespaces, inject labels/defaults and sort.
-fn finish(
-    extracted: extract::Extracted,
-    env: &Environment,
-) -> Result<Vec<Manifest>, ManifestError> {
     let objects = extract::unwrap_lists(extracted)?;
     let label = if env.injects_labels() && !objects.is_empty() {
         Some(env.name_label().map_err(ManifestError::Label)?)
@@ -147,11 +134,14 @@ fn finish(
 /// The YAML stream `tk show` prints: every manifest as a yaml.v2 document, documents joined
 /// with `---\n` (no `---` before the first). No manifests give `""`.
 pub fn to_yaml_stream(manifests: &[Manifest]) -> String {
-    manifests
-        .iter()
-        .map(Manifest::to_yaml)
-        .collect::<Vec<_>>()
-        .join("---\n")
+    let mut out = String::new();
+    for (i, manifest) in manifests.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        crate::yaml::write_map_yaml_v2(&mut out, &manifest.0);
+    }
+    out
 }
 
 /// The manifests as a pretty-printed JSON array (2-space indent, keys sorted, no trailing

@@ -60,13 +60,24 @@ impl<'o> Emitter<'o> {
 
     /// Write one document (no `---` marker), ending with a line break.
     pub(crate) fn document(&mut self, value: &Value) {
+        self.start_document();
+        self.node(value, Ctx::default());
+        self.write_indent();
+    }
+
+    /// [`Emitter::document`] of `Value::Object(map)`, without building that value.
+    pub(crate) fn document_map(&mut self, map: &Map<String, Value>) {
+        self.start_document();
+        self.mapping(map, Ctx::default());
+        self.write_indent();
+    }
+
+    fn start_document(&mut self) {
         self.column = 0;
         self.indent = -1;
         self.indents.clear();
         self.whitespace = true;
         self.indention = true;
-        self.node(value, Ctx::default());
-        self.write_indent();
     }
 
     fn node(&mut self, value: &Value, ctx: Ctx) {
@@ -89,8 +100,15 @@ impl<'o> Emitter<'o> {
             }
             Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
             Value::Array(items) => self.block_sequence(items, ctx),
-            Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
-            Value::Object(map) => self.block_mapping(map, ctx),
+            Value::Object(map) => self.mapping(map, ctx),
+        }
+    }
+
+    fn mapping(&mut self, map: &Map<String, Value>, ctx: Ctx) {
+        if map.is_empty() {
+            self.empty_flow("{", "}");
+        } else {
+            self.block_mapping(map, ctx);
         }
     }
 
@@ -212,16 +230,11 @@ impl<'o> Emitter<'o> {
         }
     }
 
+    /// A line break copied from a scalar's text; the next line starts at the indentation.
     fn write_break(&mut self, c: char) {
-        if c == '\n' {
-            self.put_break();
-        } else {
-            self.out.push(c);
-            self.column = 0;
-            if self.v3 {
-                self.indention = true;
-            }
-        }
+        self.out.push(c);
+        self.column = 0;
+        self.indention = true;
     }
 
     fn write_indent(&mut self) {
@@ -255,54 +268,29 @@ impl<'o> Emitter<'o> {
     }
 
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        if (!self.v3 || !value.is_empty()) && !self.whitespace {
+        // Never empty: `""` resolves to null, so it is always quoted.
+        if !self.whitespace {
             self.put(' ');
         }
-        let mut spaces = false;
-        let mut breaks = false;
-        let mut chars = value.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == ' ' {
-                if allow_breaks
-                    && !spaces
-                    && self.column > self.best_width
-                    && chars.peek().is_some_and(|&n| n != ' ')
-                {
-                    self.write_indent();
-                } else {
-                    self.put(c);
-                }
-                spaces = true;
-            } else if is_break(c) {
-                if !breaks && c == '\n' {
-                    self.put_break();
-                }
-                self.write_break(c);
-                if !self.v3 {
-                    self.indention = true;
-                }
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.put(c);
-                self.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        }
-        if !self.v3 || !value.is_empty() {
-            self.whitespace = false;
-        }
+        self.write_text(value, allow_breaks, false);
+        self.whitespace = false;
         self.indention = false;
     }
 
     fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
+        self.write_text(value, allow_breaks, true);
+        self.write_indicator("'", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// The text of a plain or single-quoted scalar (`'` doubled when `single_quoted`): a
+    /// single inner space past the best width becomes a fold, line breaks are copied (a first
+    /// `\n` doubled) and the line after them indented.
+    fn write_text(&mut self, value: &str, allow_breaks: bool, single_quoted: bool) {
         let mut spaces = false;
         let mut breaks = false;
-        let len = value.len();
         let mut chars = value.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if c == ' ' {
@@ -310,7 +298,6 @@ impl<'o> Emitter<'o> {
                     && !spaces
                     && self.column > self.best_width
                     && i > 0
-                    && i < len - 1
                     && chars.peek().is_some_and(|&(_, n)| n != ' ')
                 {
                     self.write_indent();
@@ -323,15 +310,12 @@ impl<'o> Emitter<'o> {
                     self.put_break();
                 }
                 self.write_break(c);
-                if !self.v3 {
-                    self.indention = true;
-                }
                 breaks = true;
             } else {
                 if breaks {
                     self.write_indent();
                 }
-                if c == '\'' {
+                if single_quoted && c == '\'' {
                     self.put('\'');
                 }
                 self.put(c);
@@ -340,9 +324,6 @@ impl<'o> Emitter<'o> {
                 breaks = false;
             }
         }
-        self.write_indicator("'", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
@@ -440,9 +421,6 @@ impl<'o> Emitter<'o> {
         for c in value.chars() {
             if is_break(c) {
                 self.write_break(c);
-                if !self.v3 {
-                    self.indention = true;
-                }
                 breaks = true;
             } else {
                 if breaks {

@@ -53,6 +53,11 @@ pub fn write_yaml_v2(out: &mut String, value: &Value) {
     emitter::Emitter::new(out, false).document(value);
 }
 
+/// [`write_yaml_v2`] of `Value::Object(map)`, without copying the map into a `Value`.
+pub(crate) fn write_map_yaml_v2(out: &mut String, map: &serde_json::Map<String, Value>) {
+    emitter::Emitter::new(out, false).document_map(map);
+}
+
 /// One document as Go's `gopkg.in/yaml.v3` encoder with 4-space indent writes it
 /// (Tanka's `manifestYamlFromJson` native and its extraction error messages).
 pub fn to_yaml_v3(value: &Value) -> String {

@@ -53,6 +53,12 @@ pub(crate) fn write_go_float(out: &mut String, f: f64) {
         out.push('0');
         return;
     }
+    if f < 1e6 && f.fract() == 0.0 {
+        // The common case (ports, replicas, sizes): an integer below the exponent threshold
+        // prints as its digits.
+        let _ = write!(out, "{}", f as u64);
+        return;
+    }
     // Rust's `{:e}` prints the same shortest round-trip digits Go computes: `d.ddddde<exp>`.
     let mut buf = StackBuf::default();
     let _ = write!(buf, "{f:e}");

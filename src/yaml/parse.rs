@@ -15,6 +15,7 @@ use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::YamlError;
 use super::resolve::{Resolved, resolve};
+use crate::go_quote::go_quote;
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
 /// Upper bound on nodes produced by alias expansion (protects against "billion laughs").
@@ -461,25 +462,6 @@ fn json_number(f: f64) -> Result<Value, YamlError> {
         return Ok(Value::Number(Number::from(f as i64)));
     }
     Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
-}
-
-/// Go's `%#v` of a string (a double-quoted Go literal).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's `base64.StdEncoding.DecodeString` (line breaks ignored); invalid UTF-8 in the result

@@ -5,6 +5,8 @@
 //! Go's number parsers (`strconv.ParseInt(s, 0, 64)`, `ParseUint`, `ParseFloat`) are
 //! reimplemented for the inputs these rules feed them.
 
+use std::borrow::Cow;
+
 use super::gotime::{GoTime, parse_timestamp};
 
 /// What a plain scalar resolves to.
@@ -46,8 +48,12 @@ pub(crate) fn resolve(s: &str, v3: bool) -> Resolved {
             if let Some(t) = parse_timestamp(s) {
                 return Resolved::Timestamp(t);
             }
-            let plain = s.replace('_', "");
-            if let Some(r) = parse_int_base0(&plain) {
+            let plain: Cow<'_, str> = if s.contains('_') {
+                s.replace('_', "").into()
+            } else {
+                s.into()
+            };
+            if let Some(r) = parse_int_radix(&plain, 0) {
                 return r;
             }
             if is_yaml_style_float(&plain) {
@@ -60,7 +66,7 @@ pub(crate) fn resolve(s: &str, v3: bool) -> Resolved {
                     return r;
                 }
             } else if let Some(rest) = plain.strip_prefix("-0b") {
-                if let Some(i) = parse_int(&format!("-{rest}"), 2) {
+                if let Some(i) = parse_uint(rest, 2).and_then(|u| signed(true, u)) {
                     return Resolved::Int(i);
                 }
             }
@@ -70,7 +76,7 @@ pub(crate) fn resolve(s: &str, v3: bool) -> Resolved {
                         return r;
                     }
                 } else if let Some(rest) = plain.strip_prefix("-0o") {
-                    if let Some(i) = parse_int(&format!("-{rest}"), 8) {
+                    if let Some(i) = parse_uint(rest, 8).and_then(|u| signed(true, u)) {
                         return Resolved::Int(i);
                     }
                 }
@@ -82,11 +88,14 @@ pub(crate) fn resolve(s: &str, v3: bool) -> Resolved {
 }
 
 fn lookup(s: &str, v3: bool) -> Option<Resolved> {
+    if !v3 {
+        if let Some(b) = yaml11_bool(s) {
+            return Some(Resolved::Bool(b));
+        }
+    }
     Some(match s {
         "true" | "True" | "TRUE" => Resolved::Bool(true),
         "false" | "False" | "FALSE" => Resolved::Bool(false),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" if !v3 => Resolved::Bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" if !v3 => Resolved::Bool(false),
         "" | "~" | "null" | "Null" | "NULL" => Resolved::Null,
         ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
@@ -98,29 +107,17 @@ fn lookup(s: &str, v3: bool) -> Option<Resolved> {
 
 /// Whether the yaml.v2 / yaml.v3 encoder may write `s` as a plain scalar.
 pub(crate) fn can_use_plain(s: &str, v3: bool) -> bool {
-    resolve(s, v3) == Resolved::Str && !is_base60_float(s) && !(v3 && is_old_bool(s))
+    resolve(s, v3) == Resolved::Str && !is_base60_float(s) && !(v3 && yaml11_bool(s).is_some())
 }
 
-/// YAML 1.1 booleans that yaml.v3 still quotes on output.
-fn is_old_bool(s: &str) -> bool {
-    matches!(
-        s,
-        "y" | "Y"
-            | "yes"
-            | "Yes"
-            | "YES"
-            | "on"
-            | "On"
-            | "ON"
-            | "n"
-            | "N"
-            | "no"
-            | "No"
-            | "NO"
-            | "off"
-            | "Off"
-            | "OFF"
-    )
+/// The YAML 1.1 booleans beyond `true`/`false` (yaml.v2 reads them; yaml.v3 does not, but
+/// still quotes them on output).
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` (YAML 1.1 sexagesimal floats).
@@ -280,15 +277,7 @@ fn underscore_ok(mut s: &[u8]) -> bool {
     saw != b'_'
 }
 
-/// `ParseInt(s, 0, 64)` then `ParseUint(s, 0, 64)`, as resolve tries them.
-fn parse_int_base0(s: &str) -> Option<Resolved> {
-    if let Some(i) = parse_int(s, 0) {
-        return Some(Resolved::Int(i));
-    }
-    parse_uint(s, 0).map(Resolved::Uint)
-}
-
-/// `ParseInt(s, radix, 64)` then `ParseUint(s, radix, 64)`.
+/// `ParseInt(s, radix, 64)` then `ParseUint(s, radix, 64)` (radix 0: Go's base prefixes).
 fn parse_int_radix(s: &str, radix: u32) -> Option<Resolved> {
     if let Some(i) = parse_int(s, radix) {
         return Some(Resolved::Int(i));
@@ -303,15 +292,17 @@ fn parse_int(s: &str, base: u32) -> Option<i64> {
         Some(b'-') => (true, &s[1..]),
         _ => (false, s),
     };
-    let u = parse_uint(rest, base)?;
-    if neg {
-        if u > 1 << 63 {
-            None
-        } else {
-            Some((u as i64).wrapping_neg())
-        }
-    } else {
+    signed(neg, parse_uint(rest, base)?)
+}
+
+/// `u` with a sign, when it fits an `i64`.
+fn signed(neg: bool, u: u64) -> Option<i64> {
+    if !neg {
         i64::try_from(u).ok()
+    } else if u > 1 << 63 {
+        None
+    } else {
+        Some((u as i64).wrapping_neg())
     }
 }
 
