@@ -304,13 +304,11 @@ fn render_in_parallel(
         let _release = Release(&pool);
         let (plan, known) = prepare()?;
         let files = overlay::files(&plan);
-        let states = plan.plan.states();
         // Per overlay file: its render if the adaptation made it, else `None` (a job).
         let mut after: Vec<Option<Result<Vec<Manifest>>>> = Vec::with_capacity(files.len());
         let mut jobs = Vec::new();
         for (n, file) in files.iter().enumerate() {
-            let body = overlay::jsonnet::body(&states[file.step_index], plan.k8s_import());
-            after.push(known.get(&body).map(|found| Ok(found.clone())));
+            after.push(known.get(file.body()).map(|found| Ok(found.clone())));
             if after[n].is_none() {
                 jobs.push((n, file.overlay()));
             }

@@ -49,9 +49,17 @@ pub struct OverlayFile {
     pub file_name: String,
     /// The Jsonnet: header comment + cumulative overlay. Written to disk and evaluated as is.
     pub code: String,
+    /// Where the header comment ends in `code` (the rest is [`jsonnet::body`] of the state).
+    header_len: usize,
 }
 
 impl OverlayFile {
+    /// The overlay without its header comment: [`jsonnet::body`] of the step's cumulative
+    /// state (what [`EnvProbe`] candidates are keyed by).
+    pub fn body(&self) -> &str {
+        &self.code[self.header_len..]
+    }
+
     /// The in-memory overlay tkstep evaluates (the same text as the file).
     pub fn overlay(&self) -> Overlay {
         Overlay {
@@ -126,6 +134,7 @@ fn file(
 ) -> OverlayFile {
     let step = &plan.plan.steps[index];
     let mut code = header(plan, number, total, index);
+    let header_len = code.len();
     code.push_str(&jsonnet::body(state, plan.k8s_import()));
     OverlayFile {
         number,
@@ -134,6 +143,7 @@ fn file(
         step_id: step.id.clone(),
         file_name: file_name(number, total, step),
         code,
+        header_len,
     }
 }
 
