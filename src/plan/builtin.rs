@@ -121,18 +121,11 @@ impl Plan {
                 ),
             )
             .set("mimir_backend_replicas", params.backend_replicas),
-            Step::new(
+            backend_ring_checks(Step::new(
                 "4.2",
                 "check-backend",
                 Verify,
                 "Check that mimir-backend joined the backend rings and serves long-term data.",
-            )
-            .check(StepCheck::rings(
-                &["query-scheduler", "store-gateway", "compactor", "ruler"],
-                "lists both microservice and mimir-backend members",
-            ))
-            .check(StepCheck::manual(
-                "A few test queries over long-term data (served by store-gateways) succeed.",
             )),
             Step::new(
                 "4.3",
@@ -330,6 +323,18 @@ fn blocks_queryable_wait(object: &str, last: bool) -> Wait {
 }
 
 /// The wait for the ingesters' next TSDB head compaction.
+/// The checks of step 4.2 (both directions): the backend rings list members of both modes, and
+/// long-term data is served.
+pub(super) fn backend_ring_checks(step: Step) -> Step {
+    step.check(StepCheck::rings(
+        &["query-scheduler", "store-gateway", "compactor", "ruler"],
+        "lists both microservice and mimir-backend members",
+    ))
+    .check(StepCheck::manual(
+        "A few test queries over long-term data (served by store-gateways) succeed.",
+    ))
+}
+
 pub(super) fn head_compaction_wait() -> Wait {
     Wait {
         reason: "the ingesters' next TSDB head compaction".to_string(),

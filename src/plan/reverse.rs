@@ -20,7 +20,8 @@
 use serde_json::Value;
 
 use super::builtin::{
-    UNREGISTER_ON_SHUTDOWN, head_compaction_wait, override_fields, zone_scale_downs,
+    UNREGISTER_ON_SHUTDOWN, backend_ring_checks, head_compaction_wait, override_fields,
+    zone_scale_downs,
 };
 use super::{
     DEFAULT_READ_WRITE_REPLICAS, Params, Plan, Step, StepCheck, StepKind, TO_MICROSERVICES,
@@ -188,19 +189,12 @@ impl Plan {
                 "drops to zero: mimir-read gets no more queries",
             )),
             scale_up_backend,
-            Step::new(
+            backend_ring_checks(Step::new(
                 "4.2",
                 "check-backend",
                 Verify,
                 "Check that the backend microservices joined the backend rings and serve \
                  long-term data.",
-            )
-            .check(StepCheck::rings(
-                &["query-scheduler", "store-gateway", "compactor", "ruler"],
-                "lists both microservice and mimir-backend members",
-            ))
-            .check(StepCheck::manual(
-                "A few test queries over long-term data (served by store-gateways) succeed.",
             )),
             Step::new(
                 "4.3",
