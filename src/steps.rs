@@ -385,10 +385,12 @@ impl PlanRun {
         Ok(Self { plan, steps })
     }
 
-    /// The diff of every config step against the state before it, in plan order.
+    /// The diff of every config step against the state before it, in plan order (the steps
+    /// are diffed on all cores).
     pub fn diffs(&self, options: &DiffOptions) -> Vec<StepDiff> {
+        use rayon::prelude::*;
         self.steps
-            .windows(2)
+            .par_windows(2)
             .map(|pair| {
                 options.diff_step(
                     &pair[0].label,

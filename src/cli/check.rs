@@ -46,5 +46,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         findings.to_text()
     };
     output::print(&text)?;
+    super::exit_with((renderer, run));
     Ok(findings.exit_code())
 }

@@ -121,6 +121,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         }
     }
     output::print(&text)?;
+    super::exit_with((run, diffs, renderer));
     if !changed && !args.json {
         eprintln!("No differences.");
     }

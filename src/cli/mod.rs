@@ -48,6 +48,14 @@ enum Command {
     Runbook(runbook::RunbookArgs),
 }
 
+/// The command is done and the process exits right after: leave `value` (an evaluator, rendered
+/// states) to the operating system instead of dropping it. Dropping a renderer and a whole
+/// plan's manifests walks every value once more (~6 ms on the example environment) for memory
+/// that is about to be returned anyway.
+pub(crate) fn exit_with<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Parse arguments, run the command, map the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -50,5 +50,6 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
         Format::Json => manifest::to_json_array(&manifests) + "\n",
     };
     output::print(&text)?;
+    super::exit_with((renderer, manifests));
     Ok(EXIT_OK)
 }
