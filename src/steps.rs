@@ -328,29 +328,75 @@ fn render_in_parallel(
     };
     let mut labels = labels_of(&plan, &files).into_iter();
     let mut out = Vec::with_capacity(files.len() + 1);
-    out.push(RenderedStep {
-        index: None,
-        id: "before".into(),
-        name: "before".into(),
-        label: labels
-            .next()
-            .expect("a label for the state before any step"),
-        overlay: None,
-        manifests: before,
-    });
+    let label = labels
+        .next()
+        .expect("a label for the state before any step");
+    out.push(rendered_step(&plan, None, label, before));
     for ((file, result), label) in files.into_iter().zip(after).zip(labels) {
         let manifests = result.expect("this thread takes every job left")?;
-        let step = &plan.plan.steps[file.step_index];
-        out.push(RenderedStep {
-            index: Some(file.step_index),
-            id: step.id.clone(),
-            name: step.name.clone(),
-            label,
-            overlay: Some(file),
-            manifests,
-        });
+        out.push(rendered_step(&plan, Some(file), label, manifests));
     }
     Ok((plan, out))
+}
+
+/// The state after overlay `file` (`None`: the environment as it is) of `plan`.
+fn rendered_step(
+    plan: &AdaptedPlan,
+    file: Option<OverlayFile>,
+    label: String,
+    manifests: Vec<Manifest>,
+) -> RenderedStep {
+    let (index, id, name) = match &file {
+        Some(file) => {
+            let step = &plan.plan.steps[file.step_index];
+            (Some(file.step_index), step.id.clone(), step.name.clone())
+        }
+        None => (None, "before".to_string(), "before".to_string()),
+    };
+    RenderedStep {
+        index,
+        id,
+        name,
+        label,
+        overlay: file,
+        manifests,
+    }
+}
+
+/// Adapt `plan` and render only the states just before and just after config step `id`,
+/// labelled as [`PlanRun::new`] labels them: what diffing that one step needs, without rendering
+/// the others. `None` when `id` is not a config step (it changes no manifests); an unknown `id`
+/// is an error.
+pub fn render_step_pair(
+    renderer: &Renderer,
+    plan: &Plan,
+    params: &Params,
+    id: &str,
+) -> Result<(AdaptedPlan, Option<[RenderedStep; 2]>)> {
+    let (plan, mut known) = adapt_plan_keeping_renders(renderer, plan, params)?;
+    let index = plan.plan.index_of(id)?;
+    let mut files = overlay::files(&plan);
+    let Some(n) = files.iter().position(|f| f.step_index == index) else {
+        return Ok((plan, None));
+    };
+    let mut labels = labels_of(&plan, &files);
+    let mut render = |file: Option<OverlayFile>, label: String| -> Result<RenderedStep> {
+        let manifests = match &file {
+            None => renderer.render(None)?,
+            Some(f) => match known.remove(f.body()) {
+                Some(found) => found,
+                None => renderer.render(Some(&f.overlay()))?,
+            },
+        };
+        Ok(rendered_step(&plan, file, label, manifests))
+    };
+    let after_label = labels.swap_remove(n + 1);
+    let before_label = labels.swap_remove(n);
+    let after_file = files.swap_remove(n);
+    let before_file = n.checked_sub(1).map(|p| files.swap_remove(p));
+    let before = render(before_file, before_label)?;
+    let after = render(Some(after_file), after_label)?;
+    Ok((plan, Some([before, after])))
 }
 
 /// Render only the state after step `id` (any step kind: a verify/route/wait step renders the

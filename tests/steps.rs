@@ -147,3 +147,35 @@ fn a_plan_run_that_cannot_adapt_is_an_error_not_a_hang() {
         .expect_err("a broken environment cannot be adapted");
     assert!(err.to_string().contains("not Mimir-like"), "{err}");
 }
+
+#[test]
+fn one_step_pair_is_the_full_runs_pair() {
+    let (run, _) = example_run();
+    let renderer =
+        Renderer::open(&env_dir("mimir-microservices"), &OpenOptions::default()).unwrap();
+    let params = Params::default();
+    let plan = Plan::to_read_write(&params);
+    // The first config step (before = the environment as it is), one in the middle whose
+    // previous state the adaptation rendered, and the last one.
+    for id in ["1", "5.2", "7.1", "8"] {
+        let (_, pair) = tkstep::steps::render_step_pair(&renderer, &plan, &params, id).unwrap();
+        let [before, after] = pair.unwrap_or_else(|| panic!("{id} is a config step"));
+        let n = run.steps.iter().position(|s| s.id == id).unwrap();
+        for (got, want) in [(&before, &run.steps[n - 1]), (&after, &run.steps[n])] {
+            assert_eq!(
+                (&got.id, &got.label, got.index),
+                (&want.id, &want.label, want.index),
+                "step {id}"
+            );
+            assert_eq!(got.manifests, want.manifests, "step {id}: {}", got.label);
+            assert_eq!(
+                got.overlay.as_ref().map(|o| &o.code),
+                want.overlay.as_ref().map(|o| &o.code)
+            );
+        }
+    }
+    // Steps that change no manifests have no pair; unknown ids are errors.
+    let (_, pair) = tkstep::steps::render_step_pair(&renderer, &plan, &params, "3.2").unwrap();
+    assert!(pair.is_none());
+    assert!(tkstep::steps::render_step_pair(&renderer, &plan, &params, "9.9").is_err());
+}

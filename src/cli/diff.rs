@@ -1,8 +1,8 @@
 //! `tkstep diff`: what every step of the plan changes in the rendered manifests.
 
 use clap::Args;
-use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepJson};
-use tkstep::steps::PlanRun;
+use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepDiff, StepJson};
+use tkstep::steps::{self, PlanRun, RenderedStep};
 
 use super::common::{ColorChoice, EnvArgs, PlanArgs};
 use super::{EXIT_OK, output};
@@ -23,7 +23,7 @@ anything in any environment, else 0.")]
 pub struct DiffArgs {
     #[command(flatten)]
     pub env: EnvArgs,
-    /// Only this step's diff (against the state before it).
+    /// Only this step's diff (against the state before it; only those two states are rendered).
     #[arg(long, value_name = "ID")]
     pub step: Option<String>,
     /// Only the summary line per step, a diffstat, and the replica timeline.
@@ -58,27 +58,48 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     if let Some(id) = &args.step {
         plan.index_of(id)?;
     }
-    let run = PlanRun::new(&renderer, &plan, &params)?;
     let mut options = DiffOptions::new();
     options.color(color).show_secrets(args.show_secrets);
-    let diffs = run.diffs(&options);
-    // Pair each diff with the config step it belongs to (steps[0] is "before").
-    let shown: Vec<_> = run
-        .steps
-        .iter()
-        .skip(1)
-        .zip(&diffs)
-        .filter(|(rendered, _)| args.step.as_ref().is_none_or(|id| *id == rendered.id))
-        .collect();
+    // Each diff with the config step it belongs to. One step: only the two states around it
+    // are rendered; otherwise every state (steps[0] is "before").
+    // The text after the steps' diffs (every step only): the replica timeline and the checks.
+    let (shown, trailer): (Vec<(RenderedStep, StepDiff)>, _) = match &args.step {
+        Some(id) => {
+            let (_, pair) = steps::render_step_pair(&renderer, &plan, &params, id)?;
+            let shown = pair.map(|[before, after]| {
+                let diff = options.diff_step(
+                    &before.label,
+                    &after.label,
+                    &before.manifests,
+                    &after.manifests,
+                );
+                (after, diff)
+            });
+            (shown.into_iter().collect(), None)
+        }
+        None => {
+            let mut run = PlanRun::new(&renderer, &plan, &params)?;
+            let diffs = run.diffs(&options);
+            let trailer = (!args.json).then(|| {
+                let s = run.check().summary();
+                format!(
+                    "# replica timeline\n{}\n# checks: {} error(s), {} warning(s), {} note(s) — run \
+                     `tkstep check` for details\n",
+                    run.timeline().render(),
+                    s.errors,
+                    s.warnings,
+                    s.info
+                )
+            });
+            let states = std::mem::take(&mut run.steps);
+            let shown = states.into_iter().skip(1).zip(diffs).collect();
+            (shown, trailer)
+        }
+    };
     if let Some(id) = &args.step
         && shown.is_empty()
     {
-        let step = run
-            .plan
-            .plan
-            .step(id)
-            .map(|s| s.kind.as_str())
-            .unwrap_or("unknown");
+        let step = plan.step(id).map(|s| s.kind.as_str()).unwrap_or("unknown");
         eprintln!("Step {id} is a {step} step: it changes no manifests.");
     }
     let changed = shown.iter().any(|(_, d)| d.has_changes());
@@ -109,19 +130,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             }
             text.push('\n');
         }
-        if args.step.is_none() {
-            text.push_str("# replica timeline\n");
-            text.push_str(&run.timeline().render());
-            let findings = run.check();
-            let s = findings.summary();
-            text.push_str(&format!(
-                "\n# checks: {} error(s), {} warning(s), {} note(s) — run `tkstep check` for details\n",
-                s.errors, s.warnings, s.info
-            ));
+        if let Some(trailer) = trailer {
+            text.push_str(&trailer);
         }
     }
     output::print(&text)?;
-    super::exit_with((run, diffs, renderer));
+    super::exit_with((shown, renderer));
     if !changed && !args.json {
         eprintln!("No differences.");
     }
