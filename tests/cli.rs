@@ -458,3 +458,87 @@ fn export_check_into_a_closed_pipe_exits_quietly() {
     let o = child.wait_with_output().expect("wait for tkstep");
     assert_code(&o, 0);
 }
+
+#[test]
+fn render_and_diff_filter_objects_with_targets_like_tk() {
+    // render -t: only the objects whose <kind>/<name> matches, whole string, any case.
+    let o = tkstep(&[
+        "render",
+        &env("mimir-microservices"),
+        "-t",
+        "StatefulSet/ingester-zone-.*",
+        "--format",
+        "json",
+    ]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ingester-zone-a", "ingester-zone-b", "ingester-zone-c"]
+    );
+    // `ingester` alone matches nothing: the expression must match the whole `<kind>/<name>`.
+    let o = tkstep(&["render", &env("mimir-microservices"), "-t", "ingester"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "");
+    // A bad expression fails before anything is rendered, naming the expression.
+    let o = tkstep(&["render", &env("mimir-microservices"), "--target", "("]);
+    assert_code(&o, 1);
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("`(?I)^($`"), "{}", stderr(&o));
+
+    // diff -t: only the selected objects' diffs; step 7.1 scales the distributor down.
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--step",
+        "7.1",
+        "-t",
+        "deployment/distributor",
+    ]);
+    assert_code(&o, 0);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("# step 7.1 scale-down-distributor: +0 ~1 -0\n"),
+        "{text:.300}"
+    );
+    assert!(text.contains("-  replicas: "), "{text:.2000}");
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--step",
+        "7.1",
+        "-t",
+        "!deployment/distributor",
+        "--exit-code",
+    ]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("No differences."), "{}", stderr(&o));
+    // The whole plan: every step filtered, the timeline and checks still cover everything.
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--summary",
+        "-t",
+        "statefulset/ingester-zone-b",
+    ]);
+    assert_code(&o, 0);
+    let text = stdout(&o);
+    assert!(text.contains("# step 7.2b scale-down-ingester-zone-b: +0 ~1 -0\n"));
+    assert!(text.contains("# step 7.1 scale-down-distributor: +0 ~0 -0\n"));
+    assert!(text.contains("# replica timeline\n") && text.contains("distributor"));
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--recursive",
+        "-t",
+        "x",
+    ]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
+}

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use tkstep::manifest::{self, Manifest};
 use tkstep::overlay::AdaptedPlan;
 use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
 use tkstep::{OpenOptions, Renderer, steps};
@@ -26,6 +27,31 @@ impl EnvArgs {
                 name: self.name.clone(),
             },
         )?)
+    }
+}
+
+/// `-t/--target`: which objects to show, as `tk show -t` / `tk diff -t`.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Only objects whose `<kind>/<name>` matches this regular expression (whole string, case
+    /// insensitive, e.g. `statefulset/ingester-zone-.*`); `!expr` excludes. Repeatable.
+    #[arg(short = 't', long = "target", value_name = "REGEX")]
+    pub targets: Vec<String>,
+}
+
+impl TargetArgs {
+    /// Fail on a target that is not a valid regular expression (before anything is rendered).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        manifest::filter_targets(&[], &self.targets)?;
+        Ok(())
+    }
+
+    /// The manifests the targets select (all of them without targets).
+    pub fn select(&self, manifests: Vec<Manifest>) -> anyhow::Result<Vec<Manifest>> {
+        if self.targets.is_empty() {
+            return Ok(manifests);
+        }
+        Ok(manifest::filter_targets(&manifests, &self.targets)?)
     }
 }
 

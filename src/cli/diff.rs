@@ -4,7 +4,7 @@ use clap::Args;
 use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepDiff, StepJson};
 use tkstep::steps::{self, PlanRun, RenderedStep};
 
-use super::common::{ColorChoice, EnvArgs, PlanArgs};
+use super::common::{ColorChoice, EnvArgs, PlanArgs, TargetArgs};
 use super::{EXIT_OK, output};
 
 /// Render every step of the plan and show what each changes: per-object unified diffs in
@@ -13,9 +13,13 @@ use super::{EXIT_OK, output};
 #[command(after_help = "Examples:
   tkstep diff testdata/project/environments/mimir-microservices
   tkstep diff testdata/project/environments/mimir-microservices --step 5.2
+  tkstep diff testdata/project/environments/mimir-microservices -t 'statefulset/ingester-zone-.*'
   tkstep diff testdata/project/environments/mimir-microservices --summary
   tkstep diff testdata/project/environments/mimir-microservices --json > steps.json
   tkstep diff testdata/repo --recursive
+
+-t/--target selects the objects whose diffs are shown; the replica timeline and the checks
+always cover every object.
 
 Exit codes: 0 success (16 with --exit-code when a step changes anything), 1 error.
 With --recursive: 1 if any environment failed, else 16 with --exit-code when the plan changes
@@ -42,6 +46,8 @@ pub struct DiffArgs {
     #[arg(long)]
     pub show_secrets: bool,
     #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
     pub plan: PlanArgs,
     #[command(flatten)]
     pub recursive: super::recursive::RecursiveArgs,
@@ -52,6 +58,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     if args.recursive.recursive {
         return super::recursive::run_diff(args);
     }
+    args.targets.validate()?;
     let color = !args.json && args.color.enabled();
     let renderer = args.env.open()?;
     let (plan, params) = args.plan.select(Some(&renderer))?;
@@ -60,26 +67,27 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     }
     let mut options = DiffOptions::new();
     options.color(color).show_secrets(args.show_secrets);
-    // Each diff with the config step it belongs to. One step: only the two states around it
-    // are rendered; otherwise every state (steps[0] is "before").
-    // The text after the steps' diffs (every step only): the replica timeline and the checks.
+    // Each diff (of the objects the targets select) with the config step it belongs to. One
+    // step: only the two states around it are rendered; otherwise every state (steps[0] is
+    // "before"), and `trailer` is the text after the diffs: the replica timeline and the checks
+    // (of every object).
     let (shown, trailer): (Vec<(RenderedStep, StepDiff)>, _) = match &args.step {
-        Some(id) => {
-            let (_, pair) = steps::render_step_pair(&renderer, &plan, &params, id)?;
-            let shown = pair.map(|[before, after]| {
+        Some(id) => match steps::render_step_pair(&renderer, &plan, &params, id)? {
+            (_, None) => (Vec::new(), None),
+            (_, Some([mut before, mut after])) => {
+                before.manifests = args.targets.select(before.manifests)?;
+                after.manifests = args.targets.select(after.manifests)?;
                 let diff = options.diff_step(
                     &before.label,
                     &after.label,
                     &before.manifests,
                     &after.manifests,
                 );
-                (after, diff)
-            });
-            (shown.into_iter().collect(), None)
-        }
+                (vec![(after, diff)], None)
+            }
+        },
         None => {
             let mut run = PlanRun::new(&renderer, &plan, &params)?;
-            let diffs = run.diffs(&options);
             let trailer = (!args.json).then(|| {
                 let s = run.check().summary();
                 format!(
@@ -91,6 +99,10 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                     s.info
                 )
             });
+            for state in &mut run.steps {
+                state.manifests = args.targets.select(std::mem::take(&mut state.manifests))?;
+            }
+            let diffs = run.diffs(&options);
             let states = std::mem::take(&mut run.steps);
             let shown = states.into_iter().skip(1).zip(diffs).collect();
             (shown, trailer)

@@ -38,6 +38,9 @@ pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
     if args.step.is_some() {
         bail!("--step cannot be used with --recursive");
     }
+    if !args.targets.targets.is_empty() {
+        bail!("-t/--target cannot be used with --recursive");
+    }
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, Mode::Diff, args.json)?;
     Ok(report.diff_exit_code(args.exit_code))

@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 use tkstep::{manifest, steps};
 
-use super::common::{EnvArgs, PlanArgs};
+use super::common::{EnvArgs, PlanArgs, TargetArgs};
 use super::{EXIT_OK, output};
 
 /// Output format of rendered manifests.
@@ -21,6 +21,7 @@ pub enum Format {
 #[command(after_help = "Examples:
   tkstep render testdata/project/environments/mimir-microservices
   tkstep render testdata/project/environments/mimir-microservices --step 5.2
+  tkstep render testdata/project/environments/mimir-microservices -t 'statefulset/ingester-.*'
   tkstep render testdata/project/environments/inline --name inline-prod --format json")]
 pub struct RenderArgs {
     #[command(flatten)]
@@ -32,11 +33,14 @@ pub struct RenderArgs {
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
     #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
     pub plan: PlanArgs,
 }
 
 /// Run `tkstep render`.
 pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
+    args.targets.validate()?;
     let renderer = args.env.open()?;
     let manifests = match &args.step {
         None => renderer.render(None)?,
@@ -45,6 +49,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
             steps::render_step(&renderer, &plan, id)?
         }
     };
+    let manifests = args.targets.select(manifests)?;
     let text = match args.format {
         Format::Yaml => manifest::to_yaml_stream(&manifests),
         Format::Json => manifest::to_json_array(&manifests) + "\n",
