@@ -32,7 +32,13 @@ fn main() -> ExitCode {
 
 fn run(path: PathBuf, name: Option<String>) -> tkstep::Result<()> {
     // 1. Open the environment (static, or one inline environment selected by name).
-    let renderer = Renderer::open(&path, &OpenOptions { name })?;
+    let renderer = Renderer::open(
+        &path,
+        &OpenOptions {
+            name,
+            ..OpenOptions::default()
+        },
+    )?;
     println!("environment {}", renderer.environment().name());
 
     // 2. Pick a plan: the built-in microservices -> read-write migration, default parameters.

@@ -28,6 +28,19 @@ pub struct OpenOptions {
     /// For inline environments: select the environment whose name contains this (exact match
     /// wins), as `tk --name` does.
     pub name: Option<String>,
+    /// External variables as Jsonnet code (`tk --ext-code`; `--ext-str` values are JSON
+    /// strings). Tanka's own `tanka.dev/environment` cannot be overridden.
+    pub ext_code: Vec<(String, String)>,
+    /// Top-level arguments as Jsonnet code (`tk --tla-code`; `--tla-str` values are JSON
+    /// strings), passed to the entrypoint when it is a function.
+    pub tla_code: Vec<(String, String)>,
+}
+
+/// The user's ext code, then Tanka's `tanka.dev/environment` (the later entry wins).
+fn with_environment(options: &OpenOptions, environment: String) -> Vec<(String, String)> {
+    let mut ext_code = options.ext_code.clone();
+    ext_code.push(("tanka.dev/environment".to_string(), environment));
+    ext_code
 }
 
 /// What [`Renderer::open`] was given: opens the same environment again, on any thread.
@@ -78,7 +91,8 @@ impl Renderer {
                 &paths.entrypoint,
                 EvalOptions {
                     import_paths,
-                    ext_code: vec![("tanka.dev/environment".to_string(), env.to_ext_code())],
+                    ext_code: with_environment(options, env.to_ext_code()),
+                    tla_code: options.tla_code.clone(),
                     max_stack: MAX_STACK,
                 },
             )?;
@@ -94,10 +108,8 @@ impl Renderer {
             &paths.entrypoint,
             EvalOptions {
                 import_paths,
-                ext_code: vec![(
-                    "tanka.dev/environment".to_string(),
-                    INLINE_EXT_CODE.to_string(),
-                )],
+                ext_code: with_environment(options, INLINE_EXT_CODE.to_string()),
+                tla_code: options.tla_code.clone(),
                 max_stack: MAX_STACK,
             },
         )?;

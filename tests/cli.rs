@@ -542,3 +542,87 @@ fn render_and_diff_filter_objects_with_targets_like_tk() {
     assert_code(&o, 1);
     assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
 }
+
+#[test]
+fn external_variables_and_top_level_arguments_as_tk_passes_them() {
+    let root = temp_dir();
+    let env_dir = root.path().join("environments/default");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    std::fs::write(root.path().join("jsonnetfile.json"), "{}").unwrap();
+    std::fs::write(
+        env_dir.join("spec.json"),
+        r#"{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
+            "metadata": {"name": "environments/default"}, "spec": {"namespace": "apps"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        env_dir.join("main.jsonnet"),
+        "function(replicas=1, note='none') { cm: { apiVersion: 'v1', kind: 'ConfigMap',\n\
+         \x20 metadata: { name: std.extVar('name') },\n\
+         \x20 data: { replicas: std.toString(replicas), note: note,\n\
+         \x20         cluster: std.toString(std.extVar('cluster')) } } }\n",
+    )
+    .unwrap();
+    // A file name with a double quote: passed as a verbatim string, `"` doubled.
+    let note = root.path().join("say \"hi\".txt");
+    std::fs::write(&note, "from a file\n").unwrap();
+    let env = env_dir.to_str().unwrap();
+    let note_arg = format!("note={}", note.display());
+    let o = tkstep(&[
+        "render",
+        env,
+        "-V",
+        "name=it's \"quoted\"",
+        "--ext-code",
+        "cluster={ a: 1 }",
+        "--tla-code",
+        "replicas=1 + 2",
+        "--tla-str-file",
+        &note_arg,
+        "--format",
+        "json",
+    ]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json[0]["metadata"]["name"], "it's \"quoted\"");
+    assert_eq!(
+        json[0]["data"],
+        serde_json::json!({"replicas": "3", "note": "from a file\n", "cluster": "{\"a\": 1}"})
+    );
+    // -A passes a string; --ext-str-file a file's contents.
+    let cluster_arg = format!("cluster={}", note.display());
+    let o = tkstep(&[
+        "render",
+        env,
+        "--ext-str",
+        "name=x",
+        "--ext-str-file",
+        &cluster_arg,
+        "-A",
+        "replicas=3",
+        "--format",
+        "json",
+    ]);
+    assert_code(&o, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json[0]["data"]["replicas"], "3");
+    assert_eq!(json[0]["data"]["cluster"], "from a file\n");
+    // A missing variable is a located evaluation error; a flag without NAME= a usage error.
+    let o = tkstep(&["render", env, "-V", "name=x"]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("cluster") && stderr(&o).contains("main.jsonnet:4:"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tkstep(&["render", env, "-V", "name"]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("--ext-str expects NAME=VALUE"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tkstep(&["check", env, "--recursive", "-V", "name=x"]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
+}

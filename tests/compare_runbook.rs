@@ -18,6 +18,7 @@ fn project() -> PathBuf {
 fn open(env: &str, name: Option<&str>) -> Renderer {
     let options = OpenOptions {
         name: name.map(str::to_string),
+        ..OpenOptions::default()
     };
     Renderer::open(&project().join("environments").join(env), &options).expect("open env")
 }

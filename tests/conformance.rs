@@ -31,6 +31,7 @@ fn go_eval(renderer: &Renderer, overlay: Option<&Overlay>) -> Value {
         import_paths: paths.import_paths(),
         ext_code: vec![("tanka.dev/environment".to_string(), ext)],
         max_stack: tkstep::render::MAX_STACK,
+        ..EvalOptions::default()
     };
     crate::eval_core::gojsonnet_eval(&paths.entrypoint, &options, overlay)
 }
@@ -93,6 +94,7 @@ fn open(dir: &Path, name: Option<&str>) -> Renderer {
         dir,
         &OpenOptions {
             name: name.map(str::to_string),
+            ..OpenOptions::default()
         },
     )
     .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

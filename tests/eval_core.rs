@@ -22,6 +22,7 @@ fn eval_options() -> EvalOptions {
         import_paths: vec![dir.join("lib"), dir.join("vendor")],
         ext_code: vec![("tanka.dev/environment".into(), ENV_CODE.into())],
         max_stack: 500,
+        ..EvalOptions::default()
     }
 }
 
@@ -53,6 +54,7 @@ fn broken_env(name: &str) -> Result<Evaluator, tkstep::eval::EvalError> {
         ],
         ext_code: vec![("tanka.dev/environment".into(), ENV_CODE.into())],
         max_stack: 500,
+        ..EvalOptions::default()
     };
     Evaluator::new(&base.join("main.jsonnet"), options)
 }
@@ -937,6 +939,9 @@ pub(crate) fn gojsonnet_eval(
     for (name, code) in &options.ext_code {
         cmd.arg("--ext-code").arg(format!("{name}={code}"));
     }
+    for (name, code) in &options.tla_code {
+        cmd.arg("--tla-code").arg(format!("{name}={code}"));
+    }
     cmd.arg("--max-stack").arg(options.max_stack.to_string());
     if let Some(o) = overlay {
         cmd.arg("--overlay")
@@ -1110,4 +1115,61 @@ fn errors_while_forcing_the_output_name_its_path() {
     assert_contains_all(&err.message, &["boom", "at .a.[1].b.c in the output of"]);
     let err = eval_code(&main, "{ a: { f: function(x) x } }", EvalOptions::default()).unwrap_err();
     assert_contains_all(&err.message, &["function", "at .a.f in the output of"]);
+}
+
+#[test]
+fn top_level_arguments_and_ext_code_match_go_jsonnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.jsonnet");
+    std::fs::write(
+        &main,
+        "function(replicas=1, labels={}, note='none') {\n\
+         \x20 replicas: replicas, labels: labels, note: note,\n\
+         \x20 cluster: std.extVar('cluster'), both: std.extVar('both'),\n\
+         }\n",
+    )
+    .unwrap();
+    let options = EvalOptions {
+        ext_code: vec![
+            ("cluster".into(), "\"dev-eu\"".into()),
+            // A later entry for the same name wins, as Tanka's map does.
+            ("both".into(), "1".into()),
+            ("both".into(), "{ a: [1, 2] }".into()),
+        ],
+        tla_code: vec![
+            ("replicas".into(), "1 + 2".into()),
+            ("labels".into(), "{ team: 'mimir' }".into()),
+        ],
+        ..EvalOptions::default()
+    };
+    let got = Evaluator::new(&main, options.clone())
+        .unwrap()
+        .evaluate(&[], None)
+        .unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!({
+            "replicas": 3, "labels": {"team": "mimir"}, "note": "none",
+            "cluster": "dev-eu", "both": {"a": [1, 2]},
+        })
+    );
+    assert_eq!(got, gojsonnet_eval(&main, &options, None));
+
+    // Not a function: top-level arguments are ignored, as in go-jsonnet.
+    std::fs::write(&main, "{ a: 1 }").unwrap();
+    let got = Evaluator::new(&main, options.clone())
+        .unwrap()
+        .evaluate(&[], None)
+        .unwrap();
+    assert_eq!(got, serde_json::json!({"a": 1}));
+    assert_eq!(got, gojsonnet_eval(&main, &options, None));
+
+    // An argument the function does not take is an error naming it.
+    std::fs::write(&main, "function(replicas) { r: replicas }").unwrap();
+    let err = Evaluator::new(&main, options)
+        .unwrap()
+        .evaluate(&[], None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("labels"), "{err}");
 }

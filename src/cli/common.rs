@@ -9,25 +9,115 @@ use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, T
 use tkstep::{OpenOptions, Renderer, steps};
 
 /// Which environment to open.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct EnvArgs {
     /// The environment: its directory, its main.jsonnet, or a path inside it.
     pub env: PathBuf,
     /// Inline environments: select the one whose name contains this (exact match wins).
     #[arg(long)]
     pub name: Option<String>,
+    /// Set the external variable NAME to the string VALUE (`std.extVar`), as `tk -V`.
+    #[arg(short = 'V', long = "ext-str", value_name = "NAME=VALUE")]
+    pub ext_str: Vec<String>,
+    /// Set the external variable NAME to the value of Jsonnet CODE.
+    #[arg(long = "ext-code", value_name = "NAME=CODE")]
+    pub ext_code: Vec<String>,
+    /// Set the external variable NAME to the contents of FILE.
+    #[arg(long = "ext-str-file", value_name = "NAME=FILE")]
+    pub ext_str_file: Vec<String>,
+    /// Set the external variable NAME to the value of the Jsonnet file FILE.
+    #[arg(long = "ext-code-file", value_name = "NAME=FILE")]
+    pub ext_code_file: Vec<String>,
+    /// Pass the string VALUE as top-level argument NAME (when main.jsonnet is a function), as
+    /// `tk -A`.
+    #[arg(short = 'A', long = "tla-str", value_name = "NAME=VALUE")]
+    pub tla_str: Vec<String>,
+    /// Pass the value of Jsonnet CODE as top-level argument NAME.
+    #[arg(long = "tla-code", value_name = "NAME=CODE")]
+    pub tla_code: Vec<String>,
+    /// Pass the contents of FILE as top-level argument NAME.
+    #[arg(long = "tla-str-file", value_name = "NAME=FILE")]
+    pub tla_str_file: Vec<String>,
+    /// Pass the value of the Jsonnet file FILE as top-level argument NAME.
+    #[arg(long = "tla-code-file", value_name = "NAME=FILE")]
+    pub tla_code_file: Vec<String>,
 }
 
 impl EnvArgs {
     /// Open the environment.
     pub fn open(&self) -> anyhow::Result<Renderer> {
-        Ok(Renderer::open(
-            &self.env,
-            &OpenOptions {
-                name: self.name.clone(),
-            },
-        )?)
+        Ok(Renderer::open(&self.env, &self.options()?)?)
     }
+
+    /// The open options these flags give: every variable and argument as Jsonnet code, as
+    /// Tanka passes them (strings JSON-quoted, files imported from the working directory).
+    pub fn options(&self) -> anyhow::Result<OpenOptions> {
+        let code = |flag: &str, values: &[String], kind: Kind| -> anyhow::Result<_> {
+            values.iter().map(|v| as_code(flag, v, kind)).collect()
+        };
+        let ext_code: Vec<Vec<(String, String)>> = vec![
+            code("--ext-str", &self.ext_str, Kind::Str)?,
+            code("--ext-code", &self.ext_code, Kind::Code)?,
+            code("--ext-str-file", &self.ext_str_file, Kind::StrFile)?,
+            code("--ext-code-file", &self.ext_code_file, Kind::CodeFile)?,
+        ];
+        let tla_code: Vec<Vec<(String, String)>> = vec![
+            code("--tla-str", &self.tla_str, Kind::Str)?,
+            code("--tla-code", &self.tla_code, Kind::Code)?,
+            code("--tla-str-file", &self.tla_str_file, Kind::StrFile)?,
+            code("--tla-code-file", &self.tla_code_file, Kind::CodeFile)?,
+        ];
+        Ok(OpenOptions {
+            name: self.name.clone(),
+            ext_code: ext_code.concat(),
+            tla_code: tla_code.concat(),
+        })
+    }
+
+    /// Whether any external variable or top-level argument is given.
+    pub fn has_variables(&self) -> bool {
+        [
+            &self.ext_str,
+            &self.ext_code,
+            &self.ext_str_file,
+            &self.ext_code_file,
+            &self.tla_str,
+            &self.tla_code,
+            &self.tla_str_file,
+            &self.tla_code_file,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+    }
+}
+
+/// How a `NAME=...` flag's value becomes Jsonnet code.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A string: JSON-quoted.
+    Str,
+    /// Jsonnet code, as is.
+    Code,
+    /// A file's contents as a string: `importstr @"FILE"`.
+    StrFile,
+    /// A Jsonnet file's value: `import @"FILE"`.
+    CodeFile,
+}
+
+/// `NAME=VALUE` given to `flag` as (NAME, Jsonnet code).
+fn as_code(flag: &str, value: &str, kind: Kind) -> anyhow::Result<(String, String)> {
+    let Some((name, value)) = value.split_once('=').filter(|(name, _)| !name.is_empty()) else {
+        anyhow::bail!("{flag} expects NAME=VALUE, got {value:?}");
+    };
+    // A verbatim string: `"` is written twice.
+    let verbatim = || format!("@\"{}\"", value.replace('"', "\"\""));
+    let code = match kind {
+        Kind::Str => serde_json::Value::from(value).to_string(),
+        Kind::Code => value.to_string(),
+        Kind::StrFile => format!("importstr {}", verbatim()),
+        Kind::CodeFile => format!("import {}", verbatim()),
+    };
+    Ok((name.to_string(), code))
 }
 
 /// `-t/--target`: which objects to show, as `tk show -t` / `tk diff -t`.

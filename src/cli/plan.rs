@@ -39,6 +39,7 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
             let env = EnvArgs {
                 env: env.clone(),
                 name: args.name.clone(),
+                ..EnvArgs::default()
             };
             args.plan.adapted(&env.open()?)?
         }

@@ -58,6 +58,9 @@ fn run(
     plan: &super::common::PlanArgs,
     recursive: &RecursiveArgs,
 ) -> anyhow::Result<RepoReport> {
+    if env.has_variables() {
+        bail!("external variables and top-level arguments cannot be used with --recursive");
+    }
     let (plan, params) = plan.select(None)?;
     let options = RunOptions {
         plan,

@@ -26,6 +26,8 @@ pub(crate) const TK_SOURCE: &str = "<internal>/tk.libsonnet";
 const TK_CODE: &str = "{ env: std.extVar(\"tanka.dev/environment\") }\n";
 /// Prefix of the virtual file names of ext code (`<extvar:NAME>`, as go-jsonnet names them).
 pub(crate) const EXT_VAR_PREFIX: &str = "<extvar:";
+/// Prefix of the virtual file names of top-level argument code (`<top-level-arg:NAME>`).
+pub(crate) const TLA_PREFIX: &str = "<top-level-arg:";
 
 /// Resolves and loads imports; counts the files it reads from disk.
 #[derive(Acyclic)]
@@ -72,8 +74,11 @@ impl TankaImportResolver {
                 .unwrap_or_default();
         }
         match from.downcast_ref::<SourceVirtual>() {
-            // go-jsonnet resolves imports in ext code from the working directory.
-            Some(v) if v.0.starts_with(EXT_VAR_PREFIX) => self.cwd.clone(),
+            // go-jsonnet resolves imports in ext and top-level argument code from the working
+            // directory.
+            Some(v) if v.0.starts_with(EXT_VAR_PREFIX) || v.0.starts_with(TLA_PREFIX) => {
+                self.cwd.clone()
+            }
             // Overlays are written as if they sat next to the entrypoint.
             Some(_) => self.entry_dir.clone(),
             None => self.cwd.clone(),

@@ -104,18 +104,23 @@ impl fmt::Display for DisplayPath<'_> {
 pub struct EvalOptions {
     /// Library search paths, first hit wins (see `ProjectPaths::import_paths`).
     pub import_paths: Vec<PathBuf>,
-    /// External variables given as Jsonnet code (`std.extVar(name)`).
+    /// External variables given as Jsonnet code (`std.extVar(name)`); a later entry for the
+    /// same name wins.
     pub ext_code: Vec<(String, String)>,
+    /// Top-level arguments given as Jsonnet code: passed to the entrypoint when it is a
+    /// function (ignored otherwise, as in go-jsonnet).
+    pub tla_code: Vec<(String, String)>,
     /// Maximum stack depth (Tanka/go-jsonnet: 500).
     pub max_stack: usize,
 }
 
 impl Default for EvalOptions {
-    /// No import paths, no ext code, Tanka's stack depth of 500.
+    /// No import paths, no ext code, no top-level arguments, Tanka's stack depth of 500.
     fn default() -> Self {
         Self {
             import_paths: Vec::new(),
             ext_code: Vec::new(),
+            tla_code: Vec::new(),
             max_stack: 500,
         }
     }
@@ -147,6 +152,8 @@ pub struct Evaluator {
     max_stack: usize,
     reads: Rc<Cell<usize>>,
     virtual_code: import::VirtualCode,
+    /// Top-level arguments, each evaluated lazily and at most once.
+    tla: std::collections::HashMap<IStr, TlaArg>,
 }
 
 /// Holds the thread-local settings of one evaluation call.
@@ -186,6 +193,17 @@ impl Evaluator {
         for (name, code) in &options.ext_code {
             add_ext_code(&std_ctx, name, code);
         }
+        // The map jrsonnet's `apply_tla` takes; an interned string's only interior mutability
+        // is its reference count, which does not change its hash.
+        #[allow(clippy::mutable_key_type)]
+        let tla = options
+            .tla_code
+            .iter()
+            .map(|(name, code)| {
+                let file = format!("{}{name}>", import::TLA_PREFIX);
+                (IStr::from(name.as_str()), lazy_code(file, code))
+            })
+            .collect();
         natives::register(&std_ctx);
 
         let mut builder = State::builder();
@@ -206,6 +224,7 @@ impl Evaluator {
             max_stack: options.max_stack,
             reads,
             virtual_code,
+            tla,
         })
     }
 
@@ -313,8 +332,9 @@ impl Evaluator {
     /// The entrypoint's value (evaluated once, then cached by the state).
     fn main(&self) -> jrsonnet_evaluator::Result<Val> {
         let value = self.state.import_resolved(self.entry_source.clone())?;
-        // A top-level function is called without arguments (Tanka injects no TLAs).
-        jrsonnet_evaluator::apply_tla(&std::collections::HashMap::<IStr, TlaArg>::new(), value)
+        // A top-level function is called with the user's top-level arguments (Tanka injects
+        // none of its own).
+        jrsonnet_evaluator::apply_tla(&self.tla, value)
     }
 
     /// `value + (overlay)`, with the overlay parsed as a file of its own.
@@ -394,14 +414,19 @@ fn index(value: &Val, segment: &PathSegment) -> jrsonnet_evaluator::Result<Optio
 
 /// Register ext code `name`: evaluated lazily, at most once, as a file named `<extvar:NAME>`.
 fn add_ext_code(ctx: &jrsonnet_stdlib::ContextInitializer, name: &str, code: &str) {
-    let source_name: IStr = format!("{}{name}>", import::EXT_VAR_PREFIX).into();
-    let thunk = Thunk::new(MemoizedClosureThunk::new(
-        (source_name, IStr::from(code)),
-        |(name, code)| with_state(|state| state.evaluate_snippet(name, code)),
-    ));
+    let file = format!("{}{name}>", import::EXT_VAR_PREFIX);
     ctx.settings_mut()
         .ext_vars
-        .insert(name.into(), TlaArg::Lazy(thunk));
+        .insert(name.into(), lazy_code(file, code));
+}
+
+/// Jsonnet `code` evaluated lazily, at most once, as a virtual file named `file`.
+fn lazy_code(file: String, code: &str) -> TlaArg {
+    let thunk = Thunk::new(MemoizedClosureThunk::new(
+        (IStr::from(file), IStr::from(code)),
+        |(name, code)| with_state(|state| state.evaluate_snippet(name, code)),
+    ));
+    TlaArg::Lazy(thunk)
 }
 
 /// Binds already evaluated values as variables of a snippet.

@@ -53,7 +53,13 @@ impl EnvRef {
             EnvKind::Static => None,
             EnvKind::Inline => Some(self.name.clone()),
         };
-        Renderer::open(&self.entrypoint, &OpenOptions { name })
+        Renderer::open(
+            &self.entrypoint,
+            &OpenOptions {
+                name,
+                ..OpenOptions::default()
+            },
+        )
     }
 }
 

@@ -2,7 +2,8 @@
 """Evaluate a Tanka entrypoint with go-jsonnet (PyPI `gojsonnet`, the evaluator Tanka embeds)
 the way Tanka sets it up, and print the result as JSON. The conformance oracle for tkstep.
 
-    gojsonnet_eval.py ENTRYPOINT [-J DIR]... [--ext-code NAME=CODE]... [--overlay CODE]
+    gojsonnet_eval.py ENTRYPOINT [-J DIR]... [--ext-code NAME=CODE]... [--tla-code NAME=CODE]...
+                      [--overlay CODE]
                       [--overlay-name NAME] [--max-stack 500] [--natives go|python]
 
 -J DIR      library path in go-jsonnet order: the LAST one wins, so pass Tanka's list
@@ -319,6 +320,7 @@ def main():
     parser.add_argument("-J", "--jpath", action="append", default=[],
                         help="library path, go-jsonnet order (last wins)")
     parser.add_argument("--ext-code", action="append", default=[], metavar="NAME=CODE")
+    parser.add_argument("--tla-code", action="append", default=[], metavar="NAME=CODE")
     parser.add_argument("--overlay", help="Jsonnet applied on top of the entrypoint's value")
     parser.add_argument("--overlay-name", default="overlay")
     parser.add_argument("--max-stack", type=int, default=500)
@@ -326,12 +328,17 @@ def main():
     args = parser.parse_args()
 
     entry = os.path.abspath(args.entrypoint)
-    ext_codes = {}
-    for item in args.ext_code:
-        name, sep, code = item.partition("=")
-        if not sep:
-            parser.error(f"--ext-code needs NAME=CODE, got {item!r}")
-        ext_codes[name] = code
+    def codes(flag, items):
+        out = {}
+        for item in items:
+            name, sep, code = item.partition("=")
+            if not sep:
+                parser.error(f"{flag} needs NAME=CODE, got {item!r}")
+            out[name] = code
+        return out
+
+    ext_codes = codes("--ext-code", args.ext_code)
+    tla_codes = codes("--tla-code", args.tla_code)
 
     tk_dir = tempfile.mkdtemp(prefix="tk-lib-")
     with open(os.path.join(tk_dir, "tk"), "w") as f:
@@ -339,8 +346,8 @@ def main():
     jpath = [tk_dir] + [os.path.abspath(p) for p in args.jpath]
 
     natives = GoNatives().callbacks() if args.natives == "go" else python_callbacks()
-    options = dict(jpathdir=jpath, ext_codes=ext_codes, native_callbacks=natives,
-                   max_stack=args.max_stack)
+    options = dict(jpathdir=jpath, ext_codes=ext_codes, tla_codes=tla_codes,
+                   native_callbacks=natives, max_stack=args.max_stack)
     try:
         if args.overlay is None:
             out = _gojsonnet.evaluate_file(entry, **options)
