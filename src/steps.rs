@@ -302,13 +302,13 @@ fn render_in_parallel(
             });
         }
         let _release = Release(&pool);
-        let (plan, known) = prepare()?;
+        let (plan, mut known) = prepare()?;
         let files = overlay::files(&plan);
         // Per overlay file: its render if the adaptation made it, else `None` (a job).
         let mut after: Vec<Option<Result<Vec<Manifest>>>> = Vec::with_capacity(files.len());
         let mut jobs = Vec::new();
         for (n, file) in files.iter().enumerate() {
-            after.push(known.get(file.body()).map(|found| Ok(found.clone())));
+            after.push(known.remove(file.body()).map(Ok));
             if after[n].is_none() {
                 jobs.push((n, file.overlay()));
             }
