@@ -80,9 +80,8 @@ const QUICK: Runs = Runs {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some(CHILD) {
-        // As the tkstep binary does (src/main.rs): no transparent huge pages.
-        // SAFETY: integer arguments only; a failure leaves the default.
-        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+        // As the tkstep binary does.
+        tkstep::eval::no_transparent_huge_pages();
         child(&args[1..]).map(|()| true)
     } else {
         run(&args)

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use tkstep::manifest::{self, Manifest};
+use tkstep::manifest::Targets;
 use tkstep::overlay::AdaptedPlan;
 use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
 use tkstep::{OpenOptions, Renderer, steps};
@@ -52,44 +52,50 @@ impl EnvArgs {
     /// The open options these flags give: every variable and argument as Jsonnet code, as
     /// Tanka passes them (strings JSON-quoted, files imported from the working directory).
     pub fn options(&self) -> anyhow::Result<OpenOptions> {
-        let code = |flag: &str, values: &[String], kind: Kind| -> anyhow::Result<_> {
-            values.iter().map(|v| as_code(flag, v, kind)).collect()
+        let code = |flags: [Flag<'_>; 4]| -> anyhow::Result<Vec<(String, String)>> {
+            flags
+                .iter()
+                .flat_map(|(flag, values, kind)| values.iter().map(|v| as_code(flag, v, *kind)))
+                .collect()
         };
-        let ext_code: Vec<Vec<(String, String)>> = vec![
-            code("--ext-str", &self.ext_str, Kind::Str)?,
-            code("--ext-code", &self.ext_code, Kind::Code)?,
-            code("--ext-str-file", &self.ext_str_file, Kind::StrFile)?,
-            code("--ext-code-file", &self.ext_code_file, Kind::CodeFile)?,
-        ];
-        let tla_code: Vec<Vec<(String, String)>> = vec![
-            code("--tla-str", &self.tla_str, Kind::Str)?,
-            code("--tla-code", &self.tla_code, Kind::Code)?,
-            code("--tla-str-file", &self.tla_str_file, Kind::StrFile)?,
-            code("--tla-code-file", &self.tla_code_file, Kind::CodeFile)?,
-        ];
         Ok(OpenOptions {
             name: self.name.clone(),
-            ext_code: ext_code.concat(),
-            tla_code: tla_code.concat(),
+            ext_code: code(self.ext_flags())?,
+            tla_code: code(self.tla_flags())?,
         })
     }
 
     /// Whether any external variable or top-level argument is given.
     pub fn has_variables(&self) -> bool {
+        self.ext_flags()
+            .iter()
+            .chain(&self.tla_flags())
+            .any(|(_, values, _)| !values.is_empty())
+    }
+
+    /// The external variable flags, in the order their values are applied.
+    fn ext_flags(&self) -> [Flag<'_>; 4] {
         [
-            &self.ext_str,
-            &self.ext_code,
-            &self.ext_str_file,
-            &self.ext_code_file,
-            &self.tla_str,
-            &self.tla_code,
-            &self.tla_str_file,
-            &self.tla_code_file,
+            ("--ext-str", &self.ext_str, Kind::Str),
+            ("--ext-code", &self.ext_code, Kind::Code),
+            ("--ext-str-file", &self.ext_str_file, Kind::StrFile),
+            ("--ext-code-file", &self.ext_code_file, Kind::CodeFile),
         ]
-        .iter()
-        .any(|v| !v.is_empty())
+    }
+
+    /// The top-level argument flags, in the order their values are applied.
+    fn tla_flags(&self) -> [Flag<'_>; 4] {
+        [
+            ("--tla-str", &self.tla_str, Kind::Str),
+            ("--tla-code", &self.tla_code, Kind::Code),
+            ("--tla-str-file", &self.tla_str_file, Kind::StrFile),
+            ("--tla-code-file", &self.tla_code_file, Kind::CodeFile),
+        ]
     }
 }
+
+/// A `NAME=...` flag: its name, its values, how they become Jsonnet code.
+type Flag<'a> = (&'static str, &'a Vec<String>, Kind);
 
 /// How a `NAME=...` flag's value becomes Jsonnet code.
 #[derive(Clone, Copy)]
@@ -130,18 +136,10 @@ pub struct TargetArgs {
 }
 
 impl TargetArgs {
-    /// Fail on a target that is not a valid regular expression (before anything is rendered).
-    pub fn validate(&self) -> anyhow::Result<()> {
-        manifest::filter_targets(&[], &self.targets)?;
-        Ok(())
-    }
-
-    /// The manifests the targets select (all of them without targets).
-    pub fn select(&self, manifests: Vec<Manifest>) -> anyhow::Result<Vec<Manifest>> {
-        if self.targets.is_empty() {
-            return Ok(manifests);
-        }
-        Ok(manifest::filter_targets(&manifests, &self.targets)?)
+    /// The compiled targets: call before rendering anything, so that a bad expression fails
+    /// first.
+    pub fn compile(&self) -> anyhow::Result<Targets> {
+        Ok(Targets::new(&self.targets)?)
     }
 }
 

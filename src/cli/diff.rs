@@ -58,7 +58,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     if args.recursive.recursive {
         return super::recursive::run_diff(args);
     }
-    args.targets.validate()?;
+    let targets = args.targets.compile()?;
     let color = !args.json && args.color.enabled();
     let renderer = args.env.open()?;
     let (plan, params) = args.plan.select(Some(&renderer))?;
@@ -75,8 +75,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         Some(id) => match steps::render_step_pair(&renderer, &plan, &params, id)? {
             (_, None) => (Vec::new(), None),
             (_, Some([mut before, mut after])) => {
-                before.manifests = args.targets.select(before.manifests)?;
-                after.manifests = args.targets.select(after.manifests)?;
+                before.manifests.retain(|m| targets.keeps(m));
+                after.manifests.retain(|m| targets.keeps(m));
                 let diff = options.diff_step(
                     &before.label,
                     &after.label,
@@ -100,7 +100,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                 )
             });
             for state in &mut run.steps {
-                state.manifests = args.targets.select(std::mem::take(&mut state.manifests))?;
+                state.manifests.retain(|m| targets.keeps(m));
             }
             let diffs = run.diffs(&options);
             let states = std::mem::take(&mut run.steps);

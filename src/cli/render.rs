@@ -40,16 +40,16 @@ pub struct RenderArgs {
 
 /// Run `tkstep render`.
 pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
-    args.targets.validate()?;
+    let targets = args.targets.compile()?;
     let renderer = args.env.open()?;
-    let manifests = match &args.step {
+    let mut manifests = match &args.step {
         None => renderer.render(None)?,
         Some(id) => {
             let plan = args.plan.adapted(&renderer)?;
             steps::render_step(&renderer, &plan, id)?
         }
     };
-    let manifests = args.targets.select(manifests)?;
+    manifests.retain(|m| targets.keeps(m));
     let text = match args.format {
         Format::Yaml => manifest::to_yaml_stream(&manifests),
         Format::Json => manifest::to_json_array(&manifests) + "\n",

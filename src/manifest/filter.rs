@@ -15,38 +15,53 @@ enum Target {
     Drop(Regex),
 }
 
-/// Keep the manifests `-t/--target` selects, as Tanka does.
+/// `-t/--target` expressions, compiled once and applied to any number of manifest lists.
 ///
 /// Every target is a regular expression matched case-insensitively against the whole
 /// `<kind>/<metadata.name>`; a leading `!` makes it an exclusion. An object is kept when some
 /// target matches it and no exclusion does, where (Tanka's quirk) an exclusion counts as
 /// matching everything: once any `!expr` is given, the positive targets select nothing more
 /// (`-t deployment/.* -t '!deployment/a'` keeps Services too). No targets keep everything.
+pub struct Targets(Vec<Target>);
+
+impl Targets {
+    /// Compile `targets`; an invalid expression is an error worded as Tanka's.
+    pub fn new(targets: &[String]) -> Result<Self, ManifestError> {
+        Ok(Self(
+            targets
+                .iter()
+                .map(|t| compile(t))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
+    /// Whether `manifest` is selected.
+    pub fn keeps(&self, manifest: &Manifest) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        let kind_name = manifest.kind_name();
+        let selected = self.0.iter().any(|t| match t {
+            Target::Keep(re) => re.is_match(&kind_name),
+            Target::Drop(_) => true,
+        });
+        let dropped = self.0.iter().any(|t| match t {
+            Target::Keep(_) => false,
+            Target::Drop(re) => re.is_match(&kind_name),
+        });
+        selected && !dropped
+    }
+}
+
+/// Keep the manifests `-t/--target` selects, as Tanka does (see [`Targets`]).
 pub fn filter_targets(
     manifests: &[Manifest],
     targets: &[String],
 ) -> Result<Vec<Manifest>, ManifestError> {
-    if targets.is_empty() {
-        return Ok(manifests.to_vec());
-    }
-    let compiled = targets
-        .iter()
-        .map(|t| compile(t))
-        .collect::<Result<Vec<_>, _>>()?;
+    let targets = Targets::new(targets)?;
     Ok(manifests
         .iter()
-        .filter(|m| {
-            let kind_name = m.kind_name();
-            let selected = compiled.iter().any(|t| match t {
-                Target::Keep(re) => re.is_match(&kind_name),
-                Target::Drop(_) => true,
-            });
-            let dropped = compiled.iter().any(|t| match t {
-                Target::Keep(_) => false,
-                Target::Drop(re) => re.is_match(&kind_name),
-            });
-            selected && !dropped
-        })
+        .filter(|m| targets.keeps(m))
         .cloned()
         .collect())
 }

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::env::Environment;
 
 pub use error::{ExtractError, InvalidObjectError, ManifestError, SchemaError};
-pub use filter::filter_targets;
+pub use filter::{Targets, filter_targets};
 pub use id::ObjectId;
 pub use namespace::{ANNOTATION_NAMESPACED, LABEL_ENVIRONMENT};
 
