@@ -3,10 +3,10 @@
 //! `{apiVersion}.{kind}-{name}.yaml` (with `/` in values replaced by `-`), each file exactly what
 //! `tk export` would write.
 //!
-//! Writing is all-or-nothing: everything is written into a temporary directory beside the
-//! target, which is renamed into place only when complete. An existing non-empty target is
-//! never touched. [`check`] compares an existing export with what would be written, without
-//! writing anything.
+//! Writing goes through [`crate::output`] ([`DirMode::Fresh`]): every path is checked to stay
+//! inside the target, everything is staged in a folder beside the target and renamed into place
+//! only when complete, under a lock. An existing non-empty target is never touched. [`check`]
+//! compares an existing export with what would be written, without writing anything.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,13 +14,27 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::manifest::Manifest;
+use crate::output::{self, DirMode, FileSet, WriteOptions, names};
 
 /// Errors writing or checking an export.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// The target directory exists and is not empty.
-    #[error("output directory '{}' already exists and is not empty; remove it or choose another (tkstep never overwrites an export)", .0.display())]
-    NotEmpty(PathBuf),
+    /// Writing failed or was refused (target not empty, unsafe path, lock held, …).
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// `check` was pointed at a directory that does not exist.
+    #[error("'{}' does not exist: there is no export to compare with", .0.display())]
+    NoExport(PathBuf),
+    /// An object's file name is longer than a file name may be.
+    #[error("the file name of object {object} in step '{step}' is {len} bytes long, more than the {max} a file name may have; give the object a shorter name", max = names::NAME_MAX)]
+    NameTooLong {
+        /// Step folder.
+        step: String,
+        /// The object (`kind 'namespace/name'`).
+        object: String,
+        /// Length of the file name in bytes.
+        len: usize,
+    },
     /// Two objects of one step map to the same file name.
     #[error("two objects of step '{step}' map to the same file '{file}'")]
     Conflict {
@@ -30,7 +44,7 @@ pub enum ExportError {
         file: String,
     },
     /// A filesystem operation failed.
-    #[error("{action} '{}': {source}", path.display())]
+    #[error("{action} '{}'", path.display())]
     Io {
         /// What was being done.
         action: &'static str,
@@ -64,6 +78,13 @@ pub fn files(steps: &[StepOutput<'_>]) -> Result<BTreeMap<PathBuf, String>, Expo
     for step in steps {
         for manifest in step.manifests {
             let name = manifest.export_file_name();
+            if name.len() > names::NAME_MAX {
+                return Err(ExportError::NameTooLong {
+                    step: step.folder.clone(),
+                    object: manifest.id().to_string(),
+                    len: name.len(),
+                });
+            }
             let path = Path::new(&step.folder).join(&name);
             let content = manifest.to_yaml();
             if out.insert(path, content).is_some() {
@@ -77,44 +98,18 @@ pub fn files(steps: &[StepOutput<'_>]) -> Result<BTreeMap<PathBuf, String>, Expo
     Ok(out)
 }
 
-/// Write the export into `out_dir`, which must not exist or be empty. All-or-nothing.
-pub fn write(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<usize, ExportError> {
-    let tree = files(steps)?;
-    if out_dir.exists() {
-        let mut entries = fs::read_dir(out_dir).map_err(io_err("cannot read", out_dir))?;
-        if entries.next().is_some() {
-            return Err(ExportError::NotEmpty(out_dir.to_path_buf()));
-        }
-    }
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_err("cannot create directory", &parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".tkstep-export-")
-        .tempdir_in(&parent)
-        .map_err(io_err("cannot create a temporary directory in", &parent))?;
-    for (rel, content) in &tree {
-        let path = staging.path().join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_err("cannot create directory", dir))?;
-        }
-        fs::write(&path, content).map_err(io_err("cannot write", &path))?;
-    }
-    if out_dir.exists() {
-        fs::remove_dir(out_dir).map_err(io_err("cannot replace empty directory", out_dir))?;
-    }
-    let staged = staging.keep();
-    fs::rename(&staged, out_dir).map_err(|source| {
-        let _ = fs::remove_dir_all(&staged);
-        ExportError::Io {
-            action: "cannot move the export into place at",
-            path: out_dir.to_path_buf(),
-            source,
-        }
-    })?;
-    Ok(tree.len())
+/// Write the export into `out_dir`, which must not exist or be empty. All-or-nothing (see
+/// [`crate::output::write_dir`]).
+pub fn write(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<output::Written, ExportError> {
+    let tree: FileSet = files(steps)?
+        .into_iter()
+        .map(|(path, content)| (path, content.into_bytes()))
+        .collect();
+    Ok(output::write_dir(
+        out_dir,
+        &tree,
+        &WriteOptions::new(DirMode::Fresh),
+    )?)
 }
 
 /// How an existing export differs from what would be written now.
@@ -140,7 +135,10 @@ pub fn check(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<Drift, ExportEr
     let tree = files(steps)?;
     let mut drift = Drift::default();
     let mut on_disk = std::collections::BTreeSet::new();
-    if out_dir.exists() {
+    if !out_dir.is_dir() {
+        return Err(ExportError::NoExport(out_dir.to_path_buf()));
+    }
+    {
         for entry in walkdir::WalkDir::new(out_dir).sort_by_file_name() {
             let entry = entry.map_err(|e| ExportError::Io {
                 action: "cannot read",

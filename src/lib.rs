@@ -55,6 +55,7 @@ pub mod eval;
 pub mod export;
 mod go_quote;
 pub mod manifest;
+pub mod output;
 pub mod overlay;
 pub mod plan;
 pub mod render;

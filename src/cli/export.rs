@@ -7,7 +7,7 @@ use tkstep::export::{self, StepOutput};
 use tkstep::steps::PlanRun;
 
 use super::common::{EnvArgs, PlanArgs};
-use super::{EXIT_OK, output};
+use super::{EXIT_OK, files, output};
 
 /// Exit code of `export --check` when the files on disk differ from a fresh export.
 pub const EXIT_DRIFT: u8 = 16;
@@ -72,9 +72,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_DRIFT);
     }
-    let count = export::write(&args.out, &outputs)?;
+    let written = export::write(&args.out, &outputs)?;
+    files::report_stale(&written);
     eprintln!(
-        "wrote {count} files in {} step folders to {}",
+        "wrote {} files in {} step folders to {}",
+        written.files.len(),
         outputs.len(),
         args.out.display()
     );

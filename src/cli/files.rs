@@ -1,63 +1,39 @@
-//! Writing user-visible files safely: never overwrite unless asked, never leave a half-written
-//! file (write to a temporary file beside the target, then rename).
+//! The CLI side of writing files: report what the library's [`tkstep::output`] did, and hook
+//! its cleanup to SIGINT/SIGTERM.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use tkstep::output::Written;
 
-/// Write every `(path, content)`; refuse (writing nothing) when any target exists and `force`
-/// is off. Returns the paths written.
-pub fn write_all(files: &[(PathBuf, String)], force: bool) -> anyhow::Result<Vec<PathBuf>> {
-    if !force {
-        let existing: Vec<String> = files
-            .iter()
-            .filter(|(p, _)| p.exists())
-            .map(|(p, _)| format!("  {}", p.display()))
-            .collect();
-        if !existing.is_empty() {
-            bail!(
-                "refusing to overwrite existing files (use --force to replace them):\n{}",
-                existing.join("\n")
-            );
+/// On SIGINT or SIGTERM, remove the staging folders of writes in progress (waiting for a set
+/// being put in place to be complete), then die of the signal as if unhandled.
+pub fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return; // no handler: the default action (no cleanup) still stops the process
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            tkstep::output::abort_pending_writes();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
         }
-    }
-    let mut written = Vec::new();
-    for (path, content) in files {
-        write_atomic(path, content, force)?;
-        written.push(path.clone());
-    }
-    Ok(written)
+    });
 }
 
-/// Write one file atomically: a temporary file in the same directory, renamed into place.
-pub fn write_atomic(path: &Path, content: &str, overwrite: bool) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".tkstep-");
-    // Like any new file (0666 less the umask), not tempfile's private 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+/// Tell about stale staging folders removed by a write.
+pub fn report_stale(written: &Written) {
+    for path in &written.removed_stale {
+        eprintln!(
+            "removed '{}', left behind by an interrupted tkstep run",
+            path.display()
+        );
     }
-    let mut tmp = builder
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write in directory '{}'", dir.display()))?;
-    tmp.write_all(content.as_bytes())
-        .and_then(|()| tmp.flush())
-        .with_context(|| format!("cannot write '{}'", path.display()))?;
-    let result = if overwrite {
-        tmp.persist(path).map(|_| ())
-    } else {
-        tmp.persist_noclobber(path).map(|_| ())
-    };
-    result
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write '{}'", path.display()))
+}
+
+/// Tell about every file written.
+pub fn report_files(files: &[PathBuf]) {
+    for path in files {
+        eprintln!("wrote {}", path.display());
+    }
 }

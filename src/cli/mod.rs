@@ -59,6 +59,7 @@ pub(crate) fn exit_with<T>(value: T) {
 /// Parse arguments, run the command, map the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    files::clean_up_on_signals();
     let result = match cli.command {
         Command::Render(args) => render::run(&args),
         Command::Plan(args) => plan::run(&args),

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use tkstep::output::{self, DirMode, FileSet, WriteOptions};
 use tkstep::overlay;
 
 use super::common::{EnvArgs, PlanArgs};
@@ -30,18 +31,18 @@ pub struct OverlaysArgs {
 pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
     let plan = args.plan.adapted(&renderer)?;
-    let mut out: Vec<(PathBuf, String)> = overlay::files(&plan)
+    let mut set: FileSet = overlay::files(&plan)
         .into_iter()
-        .map(|f| (args.out.join(&f.file_name), f.code))
+        .map(|f| (PathBuf::from(f.file_name), f.code.into_bytes()))
         .collect();
     let env_display = args.env.env.display().to_string();
-    out.push((
-        args.out.join("README.md"),
-        overlay::readme(&plan, &env_display),
-    ));
-    let written = files::write_all(&out, args.force)?;
-    for path in &written {
-        eprintln!("wrote {}", path.display());
-    }
+    set.insert(
+        PathBuf::from("README.md"),
+        overlay::readme(&plan, &env_display).into_bytes(),
+    );
+    let opts = WriteOptions::new(DirMode::Merge).force(args.force);
+    let written = output::write_dir(&args.out, &set, &opts)?;
+    files::report_stale(&written);
+    files::report_files(&written.files);
     Ok(EXIT_OK)
 }

@@ -60,8 +60,9 @@ pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
     };
     match &args.out {
         Some(path) => {
-            files::write_all(&[(path.clone(), text)], args.force)?;
-            eprintln!("wrote {}", path.display());
+            let written = tkstep::output::write_file(path, text.as_bytes(), args.force)?;
+            files::report_stale(&written);
+            files::report_files(&written.files);
         }
         None => output::print(&text)?,
     }
