@@ -11,4 +11,5 @@ mod plan_overlay;
 mod recursive;
 mod reverse_plan;
 mod steps;
+mod writes;
 mod yaml_parity;

@@ -305,7 +305,8 @@ fn write_whole(
     } else {
         dir.to_path_buf()
     };
-    let staging = Staging::create(parent, dir).map_err(io_err("cannot write in directory", parent))?;
+    let staging =
+        Staging::create(parent, dir).map_err(io_err("cannot write in directory", parent))?;
     let new = staging.path().join("new");
     fs::create_dir(&new).map_err(io_err("cannot write in directory", parent))?;
     stage(&new, dir, files)?;
@@ -313,7 +314,8 @@ fn write_whole(
         .begin_commit()
         .map_err(io_err("cannot write in directory", parent))?;
     // Onto a missing or empty directory, rename(2) puts the whole tree in place at once.
-    let result = fs::rename(&new, &real).map_err(io_err("cannot move the files into place at", dir));
+    let result =
+        fs::rename(&new, &real).map_err(io_err("cannot move the files into place at", dir));
     drop(guard);
     drop(staging);
     result?;

@@ -60,9 +60,22 @@ mod tests {
 
     #[test]
     fn plain_names_pass_and_escapes_do_not() {
-        assert_eq!(check_relative(Path::new("00-before/v1.ConfigMap-a.yaml")), Ok(()));
+        assert_eq!(
+            check_relative(Path::new("00-before/v1.ConfigMap-a.yaml")),
+            Ok(())
+        );
         for bad in [
-            "", "..", "../x", "a/../b", "/etc/passwd", "a//b", "./a", "a/", "a\\b", "a\nb", "a\0b",
+            "",
+            "..",
+            "../x",
+            "a/../b",
+            "/etc/passwd",
+            "a//b",
+            "./a",
+            "a/",
+            "a\\b",
+            "a\nb",
+            "a\0b",
         ] {
             assert!(check_relative(Path::new(bad)).is_err(), "{bad:?}");
         }
