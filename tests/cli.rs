@@ -445,6 +445,7 @@ fn export_check_into_a_closed_pipe_exits_quietly() {
     // end the process like any other output (exit 0, no panic).
     let dir = temp_dir();
     let out = dir.path().join("steps");
+    std::fs::create_dir(&out).unwrap(); // empty: everything is missing
     let mut child = Command::new(env!("CARGO_BIN_EXE_tkstep"))
         .args(["export", &env("mimir-microservices"), "--out"])
         .arg(&out)
