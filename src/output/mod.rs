@@ -259,8 +259,6 @@ pub fn write_dir(dir: &Path, files: &FileSet, opts: &WriteOptions) -> Result<Wri
             reason,
         })?;
     }
-    let parent = parent_of(dir);
-    fs::create_dir_all(&parent).map_err(io_err("cannot create directory", &parent))?;
     let exists = match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => true,
         Ok(_) => return Err(OutputError::NotADirectory(dir.to_path_buf())),
@@ -273,10 +271,24 @@ pub fn write_dir(dir: &Path, files: &FileSet, opts: &WriteOptions) -> Result<Wri
         Err(e) => return Err(io_err("cannot inspect", dir)(e)),
     };
     if exists && opts.mode == DirMode::Merge {
-        merge_into(dir, files, opts)
-    } else {
-        write_whole(dir, &parent, files, opts)
+        return merge_into(dir, files, opts);
     }
+    // The staging folder goes beside the directory: for an existing one (maybe `.` or a
+    // symbolic link), beside where it really is.
+    let parent = if exists {
+        let real = fs::canonicalize(dir).map_err(io_err("cannot resolve", dir))?;
+        real.parent()
+            .ok_or_else(|| OutputError::NotRegular {
+                path: dir.to_path_buf(),
+                kind: "the root directory",
+            })?
+            .to_path_buf()
+    } else {
+        let parent = parent_of(dir);
+        fs::create_dir_all(&parent).map_err(io_err("cannot create directory", &parent))?;
+        parent
+    };
+    write_whole(dir, &parent, files, opts)
 }
 
 /// Stage the whole directory beside `dir` and rename it into place.
@@ -290,7 +302,7 @@ fn write_whole(
     let mut written = Written::default();
     sweep(parent, dir, &mut written)?;
     // `dir` may be a symbolic link to a directory: write where it points.
-    let real = if fs::symlink_metadata(dir).is_ok() {
+    let existing = if fs::symlink_metadata(dir).is_ok() {
         let real = fs::canonicalize(dir).map_err(io_err("cannot resolve", dir))?;
         let mut entries = fs::read_dir(&real).map_err(io_err("cannot read", dir))?;
         if entries.next().is_some() {
@@ -301,9 +313,9 @@ fn write_whole(
             }
             return Err(OutputError::NotEmpty(dir.to_path_buf()));
         }
-        real
+        Some(real)
     } else {
-        dir.to_path_buf()
+        None
     };
     let staging =
         Staging::create(parent, dir).map_err(io_err("cannot write in directory", parent))?;
@@ -313,14 +325,37 @@ fn write_whole(
     let guard = staging
         .begin_commit()
         .map_err(io_err("cannot write in directory", parent))?;
-    // Onto a missing or empty directory, rename(2) puts the whole tree in place at once.
-    let result =
-        fs::rename(&new, &real).map_err(io_err("cannot move the files into place at", dir));
+    let result = match &existing {
+        // A missing directory: rename(2) puts the whole tree in place at once.
+        None => fs::rename(&new, dir).map_err(io_err("cannot move the files into place at", dir)),
+        // An empty one stays (a shell may be in it; its mode and owner are the user's): its
+        // entries move in, and out again on an error.
+        Some(real) => fill(real, dir, &new, staging.path()),
+    };
     drop(guard);
     drop(staging);
     result?;
     written.files = files.keys().map(|rel| dir.join(rel)).collect();
     Ok(written)
+}
+
+/// Move the top-level entries of `new` into the empty directory `real`; all or none.
+fn fill(real: &Path, dir: &Path, new: &Path, staging: &Path) -> Result<(), OutputError> {
+    fs::write(staging.join(COMMITTING), "").map_err(io_err("cannot write in directory", dir))?;
+    let mut entries: Vec<_> = fs::read_dir(new)
+        .and_then(|entries| entries.map(|e| e.map(|e| e.file_name())).collect())
+        .map_err(io_err("cannot write in directory", dir))?;
+    entries.sort();
+    for (i, name) in entries.iter().enumerate() {
+        if let Err(e) = fs::rename(new.join(name), real.join(name)) {
+            for done in entries[..i].iter().rev() {
+                let _ = fs::rename(real.join(done), new.join(done));
+            }
+            return Err(io_err("cannot write", &dir.join(name))(e));
+        }
+    }
+    let _ = fs::remove_file(staging.join(COMMITTING));
+    Ok(())
 }
 
 /// Write every file of the set under `root` (a staging folder); errors name `user_dir`.
@@ -401,6 +436,10 @@ fn merge_into(dir: &Path, files: &FileSet, opts: &WriteOptions) -> Result<Writte
         .begin_commit()
         .map_err(io_err("cannot write in directory", dir))?;
     let result = commit(&real, dir, &new, &old, staging.path(), &targets);
+    if result.is_ok() {
+        // Complete: a kill from here on leaves an ordinary stale folder.
+        let _ = fs::remove_file(staging.path().join(COMMITTING));
+    }
     drop(guard);
     drop(staging);
     result?;
@@ -518,4 +557,71 @@ pub fn write_file(path: &Path, content: &[u8], force: bool) -> Result<Written, O
     result?;
     written.files.push(path.to_path_buf());
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    fn set(entries: &[(&str, &str)]) -> FileSet {
+        entries
+            .iter()
+            .map(|(p, c)| (PathBuf::from(p), c.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn fresh_into_an_empty_directory_keeps_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o750)).unwrap();
+        let inode = fs::metadata(&out).unwrap().ino();
+        let files = set(&[("a/x", "1"), ("b", "2")]);
+        let written = write_dir(&out, &files, &WriteOptions::new(DirMode::Fresh)).unwrap();
+        assert_eq!(written.files, vec![out.join("a/x"), out.join("b")]);
+        let meta = fs::metadata(&out).unwrap();
+        assert_eq!(
+            (meta.ino(), meta.permissions().mode() & 0o777),
+            (inode, 0o750)
+        );
+        assert_eq!(fs::read_to_string(out.join("a/x")).unwrap(), "1");
+        // Not empty any more: never replaced, even with force.
+        let err = write_dir(&out, &files, &WriteOptions::new(DirMode::Fresh).force(true));
+        assert!(matches!(err, Err(OutputError::NotEmpty(_))), "{err:?}");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging left"
+        );
+    }
+
+    #[test]
+    fn merge_keeps_other_files_and_needs_force_to_replace() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = WriteOptions::new(DirMode::Merge);
+        write_dir(&out, &set(&[("a", "1"), ("sub/b", "2")]), &opts).unwrap();
+        fs::write(out.join("mine"), "mine").unwrap();
+        let err = write_dir(&out, &set(&[("a", "3"), ("c", "4")]), &opts);
+        assert!(
+            matches!(&err, Err(OutputError::Exists(p)) if p == &[out.join("a")]),
+            "{err:?}"
+        );
+        assert!(!out.join("c").exists(), "nothing written");
+        write_dir(
+            &out,
+            &set(&[("a", "3"), ("c", "4")]),
+            &opts.clone().force(true),
+        )
+        .unwrap();
+        let names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 4, "{names:?}"); // a, c, mine, sub
+        assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "3");
+        assert_eq!(fs::read_to_string(out.join("mine")).unwrap(), "mine");
+    }
 }
