@@ -20,7 +20,7 @@ pub struct OverlaysArgs {
     /// Directory to write the files into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Overwrite files that already exist.
+    /// Replace files of the set that already exist (regular files only; their modes are kept).
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]

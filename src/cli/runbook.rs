@@ -40,7 +40,7 @@ pub struct RunbookArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Overwrite --out if it exists.
+    /// Replace --out if it exists (a regular file only; its mode is kept).
     #[arg(long, requires = "out")]
     pub force: bool,
     #[command(flatten)]

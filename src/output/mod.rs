@@ -624,4 +624,31 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "3");
         assert_eq!(fs::read_to_string(out.join("mine")).unwrap(), "mine");
     }
+
+    #[test]
+    fn stale_staging_folders_are_removed_unless_a_commit_was_cut_short() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = WriteOptions::new(DirMode::Merge).force(true);
+        write_dir(&out, &set(&[("a", "1")]), &opts).unwrap();
+        // As a killed process leaves them: never dropped.
+        let stale = Staging::create(&out, &out).unwrap();
+        let stale_path = stale.path().to_path_buf();
+        std::mem::forget(stale);
+        let written = write_dir(&out, &set(&[("a", "2")]), &opts).unwrap();
+        assert_eq!(written.removed_stale, vec![stale_path.clone()]);
+        assert!(!stale_path.exists());
+
+        let cut = Staging::create(&out, &out).unwrap();
+        let cut_path = cut.path().to_path_buf();
+        fs::write(cut_path.join(COMMITTING), "").unwrap();
+        std::mem::forget(cut);
+        let err = write_dir(&out, &set(&[("a", "3")]), &opts);
+        assert!(
+            matches!(&err, Err(OutputError::HalfCommitted { staging, .. }) if staging == &cut_path),
+            "{err:?}"
+        );
+        assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "2");
+        assert!(cut_path.exists(), "left for the user");
+    }
 }
