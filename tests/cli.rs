@@ -617,13 +617,13 @@ fn external_variables_and_top_level_arguments_as_tk_passes_them() {
         stderr(&o)
     );
     let o = tkstep(&["render", env, "-V", "name"]);
-    assert_code(&o, 1);
+    assert_code(&o, 2);
     assert!(
-        stderr(&o).contains("--ext-str expects NAME=VALUE"),
+        stderr(&o).contains("invalid value 'name' for '--ext-str <NAME=VALUE>'"),
         "{}",
         stderr(&o)
     );
     let o = tkstep(&["check", env, "--recursive", "-V", "name=x"]);
-    assert_code(&o, 1);
+    assert_code(&o, 2);
     assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
 }

@@ -337,9 +337,9 @@ fn exit_codes_failed_wins_then_rule_errors_or_changes() {
 #[test]
 fn cli_recursive_rejects_step() {
     let (code, _, stderr) = tkstep(&["diff", "testdata/repo", "-r", "--step", "2"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error");
     assert!(
-        stderr.contains("--step cannot be used with --recursive"),
+        stderr.contains("'--step <ID>' cannot be used with '--recursive'"),
         "{stderr}"
     );
 }

@@ -3,6 +3,7 @@ mod cli;
 mod compare_runbook;
 mod conformance;
 mod diff_text;
+mod edges;
 mod env_discovery;
 mod eval_core;
 mod manifest_process;

@@ -8,6 +8,8 @@ use tkstep::overlay::AdaptedPlan;
 use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
 use tkstep::{OpenOptions, Renderer, steps};
 
+use super::UsageError;
+
 /// Which environment to open.
 #[derive(Debug, Default, Args)]
 pub struct EnvArgs {
@@ -17,52 +19,52 @@ pub struct EnvArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Set the external variable NAME to the string VALUE (`std.extVar`), as `tk -V`.
-    #[arg(short = 'V', long = "ext-str", value_name = "NAME=VALUE")]
-    pub ext_str: Vec<String>,
+    #[arg(short = 'V', long = "ext-str", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub ext_str: Vec<NameValue>,
     /// Set the external variable NAME to the value of Jsonnet CODE.
-    #[arg(long = "ext-code", value_name = "NAME=CODE")]
-    pub ext_code: Vec<String>,
+    #[arg(long = "ext-code", value_name = "NAME=CODE", value_parser = name_value)]
+    pub ext_code: Vec<NameValue>,
     /// Set the external variable NAME to the contents of FILE.
-    #[arg(long = "ext-str-file", value_name = "NAME=FILE")]
-    pub ext_str_file: Vec<String>,
+    #[arg(long = "ext-str-file", value_name = "NAME=FILE", value_parser = name_value)]
+    pub ext_str_file: Vec<NameValue>,
     /// Set the external variable NAME to the value of the Jsonnet file FILE.
-    #[arg(long = "ext-code-file", value_name = "NAME=FILE")]
-    pub ext_code_file: Vec<String>,
+    #[arg(long = "ext-code-file", value_name = "NAME=FILE", value_parser = name_value)]
+    pub ext_code_file: Vec<NameValue>,
     /// Pass the string VALUE as top-level argument NAME (when main.jsonnet is a function), as
     /// `tk -A`.
-    #[arg(short = 'A', long = "tla-str", value_name = "NAME=VALUE")]
-    pub tla_str: Vec<String>,
+    #[arg(short = 'A', long = "tla-str", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub tla_str: Vec<NameValue>,
     /// Pass the value of Jsonnet CODE as top-level argument NAME.
-    #[arg(long = "tla-code", value_name = "NAME=CODE")]
-    pub tla_code: Vec<String>,
+    #[arg(long = "tla-code", value_name = "NAME=CODE", value_parser = name_value)]
+    pub tla_code: Vec<NameValue>,
     /// Pass the contents of FILE as top-level argument NAME.
-    #[arg(long = "tla-str-file", value_name = "NAME=FILE")]
-    pub tla_str_file: Vec<String>,
+    #[arg(long = "tla-str-file", value_name = "NAME=FILE", value_parser = name_value)]
+    pub tla_str_file: Vec<NameValue>,
     /// Pass the value of the Jsonnet file FILE as top-level argument NAME.
-    #[arg(long = "tla-code-file", value_name = "NAME=FILE")]
-    pub tla_code_file: Vec<String>,
+    #[arg(long = "tla-code-file", value_name = "NAME=FILE", value_parser = name_value)]
+    pub tla_code_file: Vec<NameValue>,
 }
 
 impl EnvArgs {
     /// Open the environment.
     pub fn open(&self) -> anyhow::Result<Renderer> {
-        Ok(Renderer::open(&self.env, &self.options()?)?)
+        Ok(Renderer::open(&self.env, &self.options())?)
     }
 
     /// The open options these flags give: every variable and argument as Jsonnet code, as
     /// Tanka passes them (strings JSON-quoted, files imported from the working directory).
-    pub fn options(&self) -> anyhow::Result<OpenOptions> {
-        let code = |flags: [Flag<'_>; 4]| -> anyhow::Result<Vec<(String, String)>> {
+    pub fn options(&self) -> OpenOptions {
+        let code = |flags: [Flag<'_>; 4]| -> Vec<(String, String)> {
             flags
                 .iter()
-                .flat_map(|(flag, values, kind)| values.iter().map(|v| as_code(flag, v, *kind)))
+                .flat_map(|(values, kind)| values.iter().map(|v| as_code(v, *kind)))
                 .collect()
         };
-        Ok(OpenOptions {
+        OpenOptions {
             name: self.name.clone(),
-            ext_code: code(self.ext_flags())?,
-            tla_code: code(self.tla_flags())?,
-        })
+            ext_code: code(self.ext_flags()),
+            tla_code: code(self.tla_flags()),
+        }
     }
 
     /// Whether any external variable or top-level argument is given.
@@ -70,32 +72,53 @@ impl EnvArgs {
         self.ext_flags()
             .iter()
             .chain(&self.tla_flags())
-            .any(|(_, values, _)| !values.is_empty())
+            .any(|(values, _)| !values.is_empty())
     }
 
     /// The external variable flags, in the order their values are applied.
     fn ext_flags(&self) -> [Flag<'_>; 4] {
         [
-            ("--ext-str", &self.ext_str, Kind::Str),
-            ("--ext-code", &self.ext_code, Kind::Code),
-            ("--ext-str-file", &self.ext_str_file, Kind::StrFile),
-            ("--ext-code-file", &self.ext_code_file, Kind::CodeFile),
+            (&self.ext_str, Kind::Str),
+            (&self.ext_code, Kind::Code),
+            (&self.ext_str_file, Kind::StrFile),
+            (&self.ext_code_file, Kind::CodeFile),
         ]
     }
 
     /// The top-level argument flags, in the order their values are applied.
     fn tla_flags(&self) -> [Flag<'_>; 4] {
         [
-            ("--tla-str", &self.tla_str, Kind::Str),
-            ("--tla-code", &self.tla_code, Kind::Code),
-            ("--tla-str-file", &self.tla_str_file, Kind::StrFile),
-            ("--tla-code-file", &self.tla_code_file, Kind::CodeFile),
+            (&self.tla_str, Kind::Str),
+            (&self.tla_code, Kind::Code),
+            (&self.tla_str_file, Kind::StrFile),
+            (&self.tla_code_file, Kind::CodeFile),
         ]
     }
 }
 
-/// A `NAME=...` flag: its name, its values, how they become Jsonnet code.
-type Flag<'a> = (&'static str, &'a Vec<String>, Kind);
+/// A `NAME=...` flag: its values, how they become Jsonnet code.
+type Flag<'a> = (&'a Vec<NameValue>, Kind);
+
+/// The value of a `NAME=VALUE` flag (`--ext-str`, `--tla-code-file`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameValue {
+    /// The variable or argument name (not empty).
+    pub name: String,
+    /// Everything after the first `=` (may be empty).
+    pub value: String,
+}
+
+/// Parse `NAME=VALUE` (clap value parser: a malformed value is a usage error).
+fn name_value(text: &str) -> Result<NameValue, String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok(NameValue {
+            name: name.to_string(),
+            value: value.to_string(),
+        }),
+        Some(_) => Err("the NAME before '=' is empty".to_string()),
+        None => Err("expected NAME=VALUE (e.g. cluster=dev)".to_string()),
+    }
+}
 
 /// How a `NAME=...` flag's value becomes Jsonnet code.
 #[derive(Clone, Copy)]
@@ -110,20 +133,17 @@ enum Kind {
     CodeFile,
 }
 
-/// `NAME=VALUE` given to `flag` as (NAME, Jsonnet code).
-fn as_code(flag: &str, value: &str, kind: Kind) -> anyhow::Result<(String, String)> {
-    let Some((name, value)) = value.split_once('=').filter(|(name, _)| !name.is_empty()) else {
-        anyhow::bail!("{flag} expects NAME=VALUE, got {value:?}");
-    };
+/// A `NAME=VALUE` flag value as (NAME, Jsonnet code).
+fn as_code(NameValue { name, value }: &NameValue, kind: Kind) -> (String, String) {
     // A verbatim string: `"` is written twice.
     let verbatim = || format!("@\"{}\"", value.replace('"', "\"\""));
     let code = match kind {
-        Kind::Str => serde_json::Value::from(value).to_string(),
+        Kind::Str => serde_json::Value::from(value.as_str()).to_string(),
         Kind::Code => value.to_string(),
         Kind::StrFile => format!("importstr {}", verbatim()),
         Kind::CodeFile => format!("import {}", verbatim()),
     };
-    Ok((name.to_string(), code))
+    (name.clone(), code)
 }
 
 /// `-t/--target`: which objects to show, as `tk show -t` / `tk diff -t`.
@@ -131,7 +151,7 @@ fn as_code(flag: &str, value: &str, kind: Kind) -> anyhow::Result<(String, Strin
 pub struct TargetArgs {
     /// Only objects whose `<kind>/<name>` matches this regular expression (whole string, case
     /// insensitive, e.g. `statefulset/ingester-zone-.*`); `!expr` excludes. Repeatable.
-    #[arg(short = 't', long = "target", value_name = "REGEX")]
+    #[arg(short = 't', long = "target", value_name = "REGEX", value_parser = target)]
     pub targets: Vec<String>,
 }
 
@@ -167,47 +187,87 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PATH", conflicts_with = "plan")]
     pub plan_file: Option<PathBuf>,
     /// mimir-read replicas set in step 3.1 (fixed scaling).
-    #[arg(long, default_value_t = 3, conflicts_with = "read_autoscaling")]
+    #[arg(long, default_value_t = 3, conflicts_with = "read_autoscaling", value_parser = at_least_one())]
     pub read_replicas: u32,
     /// Scale mimir-read with its autoscaler in step 3.1, as MIN:MAX (the procedure's example: 3:30).
     #[arg(long, value_name = "MIN:MAX", value_parser = parse_min_max)]
     pub read_autoscaling: Option<(u32, u32)>,
     /// mimir-write replicas set in step 6.1.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = at_least_one())]
     pub write_replicas: u32,
     /// mimir-backend replicas set in step 4.1.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = at_least_one())]
     pub backend_replicas: u32,
     /// Ingester zones, scaled down one per step in 7.2.
-    #[arg(long, value_delimiter = ',', default_value = "a,b,c")]
+    #[arg(long, value_delimiter = ',', default_value = "a,b,c", value_parser = zone)]
     pub zones: Vec<String>,
     /// Whether ruler remote evaluation is in use (step 5.3 has nothing to do otherwise).
     #[arg(long, value_enum, default_value_t = Tristate::Auto)]
     pub ruler_remote_eval: Tristate,
     /// Jsonnet import providing k.apps.v1.deployment/statefulSet for replica overrides
     /// (default: what the environment already imports, else ksonnet-util/kausal.libsonnet).
-    #[arg(long, value_name = "IMPORT")]
+    #[arg(long, value_name = "IMPORT", value_parser = k8s_import)]
     pub k8s_import: Option<String>,
     /// to-microservices: multi-zone ingester replica total set in step 6.1 (default: the
     /// environment's mimir_write_replicas).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub ingester_replicas: Option<u32>,
     /// to-microservices: multi-zone store-gateway replica total set in step 4.1 (default: the
     /// environment's mimir_backend_replicas).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub store_gateway_replicas: Option<u32>,
 }
 
+/// `--read-autoscaling MIN:MAX`: two whole numbers, 1 <= MIN <= MAX.
 fn parse_min_max(text: &str) -> Result<(u32, u32), String> {
     let (min, max) = text
         .split_once(':')
-        .ok_or_else(|| format!("expected MIN:MAX (e.g. 3:30), got '{text}'"))?;
+        .ok_or_else(|| "expected MIN:MAX (e.g. 3:30)".to_string())?;
     let parse = |s: &str| {
         s.trim()
             .parse::<u32>()
             .map_err(|_| format!("'{s}' is not a whole number"))
     };
-    Ok((parse(min)?, parse(max)?))
+    let (min, max) = (parse(min)?, parse(max)?);
+    if min == 0 || max < min {
+        return Err(format!("needs 1 <= MIN <= MAX (got MIN {min}, MAX {max})"));
+    }
+    Ok((min, max))
+}
+
+/// A replica count: a whole number of at least 1.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<u32> {
+    clap::builder::RangedU64ValueParser::new().range(1..=u64::from(u32::MAX))
+}
+
+/// One `--zones` entry: lowercase letters, digits and `-`, as Kubernetes names allow.
+fn zone(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty()
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err("a zone is lowercase letters, digits and '-' (e.g. a,b,c)".to_string())
+    }
+}
+
+/// `--k8s-import`: not blank.
+fn k8s_import(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("the import path must not be empty".to_string())
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+/// `-t/--target`: a valid expression (compiled again with the others by [`TargetArgs::compile`]).
+fn target(text: &str) -> Result<String, String> {
+    Targets::new(&[text.to_string()]).map_err(|e| e.to_string())?;
+    Ok(text.to_string())
 }
 
 impl PlanArgs {
@@ -230,7 +290,18 @@ impl PlanArgs {
             ingester_replicas: self.ingester_replicas,
             store_gateway_replicas: self.store_gateway_replicas,
         };
-        params.validate()?;
+        // The value parsers check each value; a zone listed twice is seen only here.
+        let repeated = (self.zones.iter().enumerate()).find(|(i, z)| self.zones[..*i].contains(z));
+        if let Some((_, zone)) = repeated {
+            return Err(UsageError::new(format!(
+                "invalid value '{}' for '--zones <ZONES>': zone '{zone}' is listed twice",
+                self.zones.join(",")
+            ))
+            .into());
+        }
+        params
+            .validate()
+            .map_err(|e| UsageError::new(e.to_string()))?;
         Ok(params)
     }
 

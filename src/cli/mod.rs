@@ -15,12 +15,59 @@ mod runbook;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for any error (bad input, evaluation failure, unwritable output).
 pub const EXIT_ERROR: u8 = 1;
+/// Exit code for a usage error: an unknown flag, a malformed flag value, flags that cannot go
+/// together (clap's own code for its errors, which most of them are).
+pub const EXIT_USAGE: u8 = 2;
+
+/// A usage error found after clap's parsing (a flag combination or value that only a command
+/// can judge): reported in clap's format and with [`EXIT_USAGE`].
+#[derive(Debug)]
+pub struct UsageError {
+    kind: clap::error::ErrorKind,
+    message: String,
+}
+
+impl UsageError {
+    /// A flag value that is not valid (e.g. a zone listed twice).
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError {
+            kind: clap::error::ErrorKind::ValueValidation,
+            message: message.into(),
+        }
+    }
+
+    /// Two flags that cannot be used together.
+    pub fn conflict(first: &str, second: &str) -> Self {
+        UsageError {
+            kind: clap::error::ErrorKind::ArgumentConflict,
+            message: format!("the argument '{first}' cannot be used with '{second}'"),
+        }
+    }
+
+    /// Print as clap prints its errors (usage of the subcommand, the `--help` hint) and
+    /// return the exit code.
+    fn report(&self, subcommand: &str) -> ExitCode {
+        let mut cli = Cli::command();
+        cli.build();
+        let mut cmd = cli.find_subcommand_mut(subcommand).cloned().unwrap_or(cli);
+        let _ = cmd.error(self.kind, &self.message).print();
+        ExitCode::from(EXIT_USAGE)
+    }
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 /// Render Tanka environments step by step through a staged change and show what each step does.
 #[derive(Debug, Parser)]
@@ -48,6 +95,36 @@ enum Command {
     Runbook(runbook::RunbookArgs),
 }
 
+impl Command {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Render(_) => "render",
+            Command::Plan(_) => "plan",
+            Command::Overlays(_) => "overlays",
+            Command::Diff(_) => "diff",
+            Command::Export(_) => "export",
+            Command::Check(_) => "check",
+            Command::Compare(_) => "compare",
+            Command::Runbook(_) => "runbook",
+        }
+    }
+
+    /// The plan flags (every command has them).
+    fn plan(&self) -> &common::PlanArgs {
+        match self {
+            Command::Render(args) => &args.plan,
+            Command::Plan(args) => &args.plan,
+            Command::Overlays(args) => &args.plan,
+            Command::Diff(args) => &args.plan,
+            Command::Export(args) => &args.plan,
+            Command::Check(args) => &args.plan,
+            Command::Compare(args) => &args.plan,
+            Command::Runbook(args) => &args.plan,
+        }
+    }
+}
+
 /// The command is done and the process exits right after: leave `value` (an evaluator, rendered
 /// states) to the operating system instead of dropping it. Dropping a renderer and a whole
 /// plan's manifests walks every value once more (~6 ms on the example environment) for memory
@@ -59,6 +136,12 @@ pub(crate) fn exit_with<T>(value: T) {
 /// Parse arguments, run the command, map the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let subcommand = cli.command.name();
+    // The plan parameters as a whole (a zone listed twice), even where the command does not
+    // use them (`render` without `--step`): a bad flag is a usage error whatever the command.
+    if let Err(err) = cli.command.plan().params() {
+        return report_error(&err, subcommand);
+    }
     files::clean_up_on_signals();
     let result = match cli.command {
         Command::Render(args) => render::run(&args),
@@ -74,12 +157,16 @@ pub fn main() -> ExitCode {
     tkstep::eval::leak_thread_objects();
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(err) => {
-            if output::is_broken_pipe(&err) {
-                return ExitCode::from(EXIT_OK);
-            }
-            eprintln!("Error: {err:#}");
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(err) => report_error(&err, subcommand),
     }
+}
+
+/// Print a command's error and return its exit code: [`EXIT_USAGE`] for a [`UsageError`],
+/// [`EXIT_ERROR`] for everything else.
+fn report_error(err: &anyhow::Error, subcommand: &str) -> ExitCode {
+    if let Some(usage) = err.downcast_ref::<UsageError>() {
+        return usage.report(subcommand);
+    }
+    eprintln!("Error: {err:#}");
+    ExitCode::from(EXIT_ERROR)
 }

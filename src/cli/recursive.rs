@@ -3,14 +3,13 @@
 
 use std::io::IsTerminal;
 
-use anyhow::bail;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
 
 use super::check::CheckArgs;
 use super::diff::DiffArgs;
-use super::output;
+use super::{UsageError, output};
 
 /// `--recursive` and its companions, shared by `diff` and `check`.
 #[derive(Debug, Args)]
@@ -22,7 +21,8 @@ pub struct RecursiveArgs {
     #[arg(long, short = 'r')]
     pub recursive: bool,
     /// With --recursive: number of environments evaluated at once (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", requires = "recursive")]
+    #[arg(long, short = 'j', value_name = "N", requires = "recursive",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
 }
 
@@ -36,10 +36,10 @@ enum Mode {
 /// `tkstep diff <ROOT> --recursive`.
 pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
     if args.step.is_some() {
-        bail!("--step cannot be used with --recursive");
+        return Err(UsageError::conflict("--step <ID>", "--recursive").into());
     }
     if !args.targets.targets.is_empty() {
-        bail!("-t/--target cannot be used with --recursive");
+        return Err(UsageError::conflict("--target <REGEX>", "--recursive").into());
     }
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, Mode::Diff, args.json)?;
@@ -59,7 +59,10 @@ fn run(
     recursive: &RecursiveArgs,
 ) -> anyhow::Result<RepoReport> {
     if env.has_variables() {
-        bail!("external variables and top-level arguments cannot be used with --recursive");
+        return Err(UsageError::new(
+            "external variables and top-level arguments cannot be used with '--recursive'",
+        )
+        .into());
     }
     let (plan, params) = plan.select(None)?;
     let options = RunOptions {
