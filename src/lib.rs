@@ -54,6 +54,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 mod go_quote;
+mod input;
 pub mod manifest;
 pub mod output;
 pub mod overlay;

@@ -118,6 +118,15 @@ impl Renderer {
             let env = Environment::from_inline(&found.object, &paths)?;
             candidates.push((found.path, env));
         }
+        if candidates.is_empty() {
+            // Not Tanka's "found no matching environments; run 'tk env list …'": there is
+            // nothing to list, the directory is no environment at all.
+            return Err(crate::env::EnvError::NotAnEnvironment {
+                base: paths.base.clone(),
+                entrypoint: paths.entrypoint.clone(),
+            }
+            .into());
+        }
         let display = path.display().to_string();
         let (mut data_path, env) =
             crate::env::select_inline(candidates, options.name.as_deref(), &display)?;

@@ -188,3 +188,152 @@ fn flags_that_do_not_go_with_recursive_are_usage_errors() {
         "cannot be used with '--recursive'",
     );
 }
+
+// ---- inputs that are not regular files, or too large ----
+
+/// A throw-away project: `jsonnetfile.json` at the top, environments below.
+struct Project(tempfile::TempDir);
+
+impl Project {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("jsonnetfile.json"), "{}").unwrap();
+        Project(dir)
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+
+    /// Write `files` (relative path, content) under the project.
+    fn write(&self, files: &[(&str, &str)]) -> &Self {
+        for (rel, content) in files {
+            let path = self.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        self
+    }
+
+    fn mkfifo(&self, rel: &str) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let status = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Run tkstep in the project directory, killed after `secs` seconds (a hang fails the
+    /// test instead of stalling it).
+    fn run(&self, args: &[&str], secs: u64) -> Output {
+        let bin = env!("CARGO_BIN_EXE_tkstep");
+        let mut child = Command::new("timeout")
+            .arg(secs.to_string())
+            .arg(bin)
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run tkstep");
+        let _ = child.stdin.take();
+        let out = child.wait_with_output().unwrap();
+        assert_ne!(out.status.code(), Some(124), "timed out: tkstep {args:?}");
+        out
+    }
+}
+
+const CONFIG_MAP: &str = r#"{ cm: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } } }"#;
+
+#[test]
+fn spec_json_fifo_is_refused_not_waited_on() {
+    let p = Project::new();
+    p.write(&[("environments/a/main.jsonnet", CONFIG_MAP)]);
+    p.mkfifo("environments/a/spec.json");
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "Error: cannot read environments/a/spec.json: is a FIFO (named pipe), not a regular file\n"
+    );
+}
+
+#[test]
+fn recursive_run_with_a_fifo_spec_json_finishes_and_reports_it() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/a/main.jsonnet", CONFIG_MAP),
+        ("environments/b/main.jsonnet", CONFIG_MAP),
+        ("environments/b/spec.json", "{}"),
+    ]);
+    p.mkfifo("environments/a/spec.json");
+    let o = p.run(&["check", ".", "-r"], 60);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    assert!(out.contains("environments/a/spec.json"), "{out}");
+    assert!(out.contains("FIFO"), "{out}");
+    assert!(out.contains("1 skipped, 1 failed"), "{out}");
+}
+
+#[test]
+fn imported_fifo_and_device_are_refused() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/a/spec.json", "{}"),
+        ("environments/a/main.jsonnet", "{ data: importstr './pipe' }"),
+        ("environments/z/spec.json", "{}"),
+        ("environments/z/main.jsonnet", "{ data: importstr '/dev/zero' }"),
+        ("environments/b/spec.json", "{}"),
+        ("environments/b/main.jsonnet", "{ data: importbin '/dev/urandom' }"),
+    ]);
+    p.mkfifo("environments/a/pipe");
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).starts_with(
+            "Error: cannot read environments/a/pipe: is a FIFO (named pipe), not a regular file\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["render", "environments/z"], 20);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).starts_with(
+            "Error: cannot read /dev/zero: is a character device, not a regular file\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["render", "environments/b"], 20);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("/dev/urandom: is a character device"));
+}
+
+#[test]
+fn plan_file_that_is_a_device_a_fifo_or_too_large_is_refused() {
+    let p = Project::new();
+    p.mkfifo("plan.yaml");
+    let big = "#".repeat(17 << 20);
+    p.write(&[("big.yaml", big.as_str())]);
+    let e = root().join(env("mimir-minimal"));
+    let e = e.to_str().unwrap();
+    for (file, expected) in [
+        (
+            "/dev/zero",
+            "Error: /dev/zero: the plan file is a character device, not a regular file\n",
+        ),
+        (
+            "plan.yaml",
+            "Error: plan.yaml: the plan file is a FIFO (named pipe), not a regular file\n",
+        ),
+        (
+            "big.yaml",
+            "Error: big.yaml: the plan file is larger than 16 MiB (the most tkstep reads from such a file)\n",
+        ),
+    ] {
+        let o = p.run(&["plan", e, "--plan-file", file], 20);
+        assert_code(&o, 1);
+        assert_eq!(stderr(&o), expected);
+    }
+}

@@ -52,6 +52,28 @@ pub enum EnvError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A file that exists but cannot be read as input: not a regular file (a FIFO, a device,
+    /// a directory) or too large.
+    #[error("cannot read {}: {reason}", display_path(path))]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why, e.g. `is a FIFO (named pipe), not a regular file`.
+        reason: String,
+    },
+    /// The directory has no `spec.json` (so it is no static environment) and its entrypoint
+    /// outputs no `Environment` object (so it is no inline environment either).
+    #[error(
+        "{} is not a Tanka environment: it has no spec.json (a static environment), and {} outputs no Environment object (an inline environment)",
+        display_path(base),
+        display_path(entrypoint)
+    )]
+    NotAnEnvironment {
+        /// The environment's base directory.
+        base: PathBuf,
+        /// Its entrypoint.
+        entrypoint: PathBuf,
+    },
     /// Neither `tkrc.yaml` nor `jsonnetfile.json` in any parent directory (Tanka's `ErrorNoRoot`).
     #[error(
         "unable to identify the project root.\nTried to find 'tkrc.yaml' or 'jsonnetfile.json' in the parent directories.\nPlease refer to {DIRECTORY_STRUCTURE_URL} for more information\n(searched upwards from {})",
@@ -111,6 +133,17 @@ pub enum EnvError {
     /// The environment label could not be computed from `spec.tankaEnvLabelFromFields`.
     #[error("failed to retrieve field values for label: {0}")]
     Label(String),
+}
+
+/// `path` for messages: relative to the working directory when below it, else as is.
+pub(crate) fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    match relative {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
 }
 
 impl EnvError {

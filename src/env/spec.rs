@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::EnvError;
 use super::decode::decode_environment;
 use super::paths::ProjectPaths;
+use crate::input::{MAX_SMALL_FILE_BYTES, read_regular};
 
 /// The only `apiVersion` Tanka knows.
 pub const API_VERSION: &str = "tanka.dev/v1alpha1";
@@ -165,20 +166,31 @@ impl Environment {
         paths: &ProjectPaths,
     ) -> Result<(Self, Vec<String>), EnvError> {
         let file = paths.spec_file();
-        let (mut env, warnings) = match std::fs::read(&file) {
+        // Tanka's wording, after the file's path (Tanka names no file).
+        let spec_err = |message: String| EnvError::Spec {
+            message: format!("{}: {message}", super::display_path(&file)),
+            path: file.clone(),
+        };
+        let (mut env, warnings) = match read_regular(&file, MAX_SMALL_FILE_BYTES) {
             Ok(bytes) => {
-                let value: Value = serde_json::from_slice(&bytes).map_err(|e| EnvError::Spec {
-                    path: file.clone(),
-                    message: format!("parsing spec.json: {e}"),
-                })?;
-                parse(&value, paths.entrypoint_rel(), &file)?
+                let value: Value = serde_json::from_slice(&bytes)
+                    .map_err(|e| spec_err(format!("parsing spec.json: {e}")))?;
+                parse(&value, paths.entrypoint_rel(), &file).map_err(|e| match e {
+                    EnvError::Spec { message, .. } => spec_err(message),
+                    other => other,
+                })?
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.is_not_found() => {
                 let mut env = Environment::default();
                 env.metadata.namespace = Some(paths.entrypoint_rel());
                 (env, Vec::new())
             }
-            Err(source) => return Err(EnvError::Io { path: file, source }),
+            Err(e) => {
+                return Err(EnvError::Unreadable {
+                    path: file,
+                    reason: e.to_string(),
+                });
+            }
         };
         // Tanka's "legacy behavior": the name always comes from the directory.
         env.metadata.name = Some(paths.env_name());

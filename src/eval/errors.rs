@@ -25,6 +25,13 @@ pub(crate) fn render(err: &Error, max_stack: usize) -> String {
                 "stack overflow: maximum stack depth of {max_stack} exceeded (infinite recursion?)"
             );
         }
+        ErrorKind::ImportBadFileUtf8(path) => {
+            let name = match path.path() {
+                Some(p) => resolver.resolve(p),
+                None => path.to_string(),
+            };
+            let _ = write!(out, "{name}: {}", not_utf8(path.path()));
+        }
         ErrorKind::InfiniteRecursionDetected => {
             out.push_str("infinite recursion detected: a value depends on itself");
         }
@@ -87,6 +94,24 @@ pub(crate) fn render(err: &Error, max_stack: usize) -> String {
         let _ = write!(out, "\n    ... {rest} more frames");
     }
     out
+}
+
+/// Where a file stops being UTF-8: `not valid UTF-8: invalid byte 0xFF at byte offset 7
+/// (line 1)` (the file is read again; it was read moments ago).
+fn not_utf8(file: Option<&std::path::Path>) -> String {
+    let bytes = file.and_then(|f| crate::input::read_regular(f, crate::input::MAX_SOURCE_BYTES).ok());
+    let Some(bytes) = bytes else {
+        return "not valid UTF-8".to_string();
+    };
+    let Err(e) = std::str::from_utf8(&bytes) else {
+        return "not valid UTF-8".to_string();
+    };
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    format!(
+        "not valid UTF-8: invalid byte 0x{:02X} at byte offset {at} (line {line})",
+        bytes[at]
+    )
 }
 
 /// `file:line:col`, `file:line:col-endcol` or `file:line:col-endline:endcol`.

@@ -151,9 +151,13 @@ impl ImportResolver for TankaImportResolver {
     fn load_file_contents(&self, resolved: &SourcePath) -> Result<Vec<u8>> {
         if let Some(file) = resolved.downcast_ref::<SourceFile>() {
             self.reads.set(self.reads.get() + 1);
-            return fs::read(file.path()).map_err(|e| {
-                ErrorKind::ImportIo(format!("{}: {e}", file.path().display())).into()
-            });
+            // Only regular files, and not without end: `importstr '/dev/zero'` or a FIFO would
+            // never finish.
+            return crate::input::read_regular(file.path(), crate::input::MAX_SOURCE_BYTES)
+                .map_err(|e| {
+                    let path = PathResolver::new_cwd_fallback().resolve(file.path());
+                    ErrorKind::ImportCallbackError(format!("cannot read {path}: {e}")).into()
+                });
         }
         match resolved.downcast_ref::<SourceVirtual>() {
             Some(v) if v.0.as_str() == TK_SOURCE => Ok(TK_CODE.as_bytes().to_vec()),
@@ -200,7 +204,10 @@ fn import_span(
     virtual_code: &HashMap<String, String>,
 ) -> Option<Span> {
     let code = match (from.path(), from.downcast_ref::<SourceVirtual>()) {
-        (Some(file), _) => fs::read_to_string(file).ok()?,
+        (Some(file), _) => {
+            let bytes = crate::input::read_regular(file, crate::input::MAX_SOURCE_BYTES).ok()?;
+            String::from_utf8(bytes).ok()?
+        }
         (None, Some(v)) => virtual_code.get(v.0.as_str())?.clone(),
         (None, None) => return None,
     };

@@ -169,11 +169,13 @@ impl Evaluator {
     /// is evaluated yet; a missing entrypoint is an error.
     pub fn new(entrypoint: &Path, options: EvalOptions) -> Result<Self, EvalError> {
         let entrypoint = import::absolute(entrypoint);
-        if !entrypoint.is_file() {
-            return Err(EvalError::new(format!(
-                "{}: no such file",
-                PathResolver::new_cwd_fallback().resolve(&entrypoint)
-            )));
+        if let Err(e) = crate::input::check_regular(&entrypoint) {
+            let path = PathResolver::new_cwd_fallback().resolve(&entrypoint);
+            return Err(EvalError::new(if e.is_not_found() {
+                format!("{path}: no such file")
+            } else {
+                format!("{path} {e}")
+            }));
         }
         let entry_dir = entrypoint
             .parent()

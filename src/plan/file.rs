@@ -408,12 +408,24 @@ impl Plan {
     }
 
     /// Read a plan file (YAML or JSON, see [`PlanFormat::detect`]).
+    ///
+    /// Only a regular file (symlinks followed) of at most 16 MiB is read: a FIFO or a device
+    /// such as `/dev/zero` would block or never end.
     pub fn from_file(path: &Path) -> Result<Plan, PlanError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PlanError::File {
+        let file_err = |message: String| PlanError::File {
             path: path.display().to_string(),
             line: None,
             column: None,
-            message: e.to_string(),
+            message,
+        };
+        let bytes = crate::input::read_regular(path, crate::input::MAX_SMALL_FILE_BYTES)
+            .map_err(|e| match e {
+                crate::input::ReadError::Io(_) => file_err(format!("cannot read it: {e}")),
+                _ => file_err(format!("the plan file {e}")),
+            })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            file_err(format!("not valid UTF-8 (invalid byte at byte offset {at})"))
         })?;
         let format = PlanFormat::detect(path, &text);
         Plan::from_text(&text, format, &path.display().to_string())
