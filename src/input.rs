@@ -178,7 +178,10 @@ mod tests {
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let err = read_regular(&path, 10).unwrap_err();
-        assert_eq!(err.to_string(), "is a FIFO (named pipe), not a regular file");
+        assert_eq!(
+            err.to_string(),
+            "is a FIFO (named pipe), not a regular file"
+        );
         let link = dir.path().join("link");
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
         let err = read_regular(&link, 10).unwrap_err();

@@ -243,7 +243,8 @@ impl Project {
     }
 }
 
-const CONFIG_MAP: &str = r#"{ cm: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } } }"#;
+const CONFIG_MAP: &str =
+    r#"{ cm: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } } }"#;
 
 #[test]
 fn spec_json_fifo_is_refused_not_waited_on() {
@@ -280,11 +281,20 @@ fn imported_fifo_and_device_are_refused() {
     let p = Project::new();
     p.write(&[
         ("environments/a/spec.json", "{}"),
-        ("environments/a/main.jsonnet", "{ data: importstr './pipe' }"),
+        (
+            "environments/a/main.jsonnet",
+            "{ data: importstr './pipe' }",
+        ),
         ("environments/z/spec.json", "{}"),
-        ("environments/z/main.jsonnet", "{ data: importstr '/dev/zero' }"),
+        (
+            "environments/z/main.jsonnet",
+            "{ data: importstr '/dev/zero' }",
+        ),
         ("environments/b/spec.json", "{}"),
-        ("environments/b/main.jsonnet", "{ data: importbin '/dev/urandom' }"),
+        (
+            "environments/b/main.jsonnet",
+            "{ data: importbin '/dev/urandom' }",
+        ),
     ]);
     p.mkfifo("environments/a/pipe");
     let o = p.run(&["render", "environments/a"], 20);
@@ -336,4 +346,66 @@ fn plan_file_that_is_a_device_a_fifo_or_too_large_is_refused() {
         assert_code(&o, 1);
         assert_eq!(stderr(&o), expected);
     }
+}
+
+// ---- one slow environment cannot stall a recursive run ----
+
+/// A Mimir-like environment whose manifests take for ever to evaluate.
+const ENDLESS: &str = "{ _config:: { deployment_mode: 'microservices' }, \
+     a: std.foldl(function(acc, x) acc + x, std.range(1, 1000000000), 0) }";
+
+#[test]
+fn recursive_run_gives_up_on_an_environment_after_its_timeout() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/endless/spec.json", "{}"),
+        ("environments/endless/main.jsonnet", ENDLESS),
+        ("environments/plain/spec.json", "{}"),
+        ("environments/plain/main.jsonnet", CONFIG_MAP),
+        // Inline: listing it (evaluating it far enough to find its Environment objects) never
+        // ends either.
+        (
+            "environments/inline/main.jsonnet",
+            "{ env: { apiVersion: 'tanka.dev/v1alpha1', kind: 'Environment', \
+               metadata: { name: std.toString(std.foldl(function(a, x) a + x, \
+               std.range(1, 1000000000), 0)) } } }",
+        ),
+    ]);
+    let start = std::time::Instant::now();
+    let o = p.run(&["diff", ".", "-r", "--timeout", "2s"], 60);
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "# environments/endless failed:\ntimed out after 2s: still evaluating (raise the limit with --timeout)\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("# environments/inline failed:\ntimed out after 2s"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 environment(s): 0 ok, 1 skipped, 2 failed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn timeout_takes_durations_and_rejects_nonsense() {
+    let o = tkstep(&["check", "testdata/repo", "-r", "--timeout", "soon"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("invalid value 'soon' for '--timeout <DURATION>'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tkstep(&["check", &env("mimir-minimal"), "--timeout", "5m"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("the following required arguments were not provided"),
+        "{}",
+        stderr(&o)
+    );
 }

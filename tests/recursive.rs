@@ -31,6 +31,7 @@ fn options(name: Option<&str>, jobs: Option<usize>) -> RunOptions {
         params,
         name: name.map(str::to_string),
         jobs,
+        timeout: Some(repo::DEFAULT_TIMEOUT),
     }
 }
 

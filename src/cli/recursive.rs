@@ -2,6 +2,7 @@
 //! and print one summary row per environment.
 
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -24,6 +25,21 @@ pub struct RecursiveArgs {
     #[arg(long, short = 'j', value_name = "N", requires = "recursive",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
+    /// With --recursive: time given to each environment (to list it, then to run the plan on
+    /// it), e.g. 90s, 5m, 1h; 0 for no limit. An environment that takes longer is reported as
+    /// failed, and the run goes on.
+    #[arg(long, value_name = "DURATION", default_value = "5m", requires = "recursive",
+          value_parser = parse_timeout)]
+    pub timeout: Duration,
+}
+
+/// `--timeout`: a duration such as `90s`, `5m` or `1h 30m`; `0` (no limit) is [`Duration::ZERO`].
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{e} (expected e.g. 90s, 5m, 1h; 0 for no limit)"))
 }
 
 /// Which command the rows are for.
@@ -70,6 +86,7 @@ fn run(
         params,
         name: env.name.clone(),
         jobs: recursive.jobs,
+        timeout: (!recursive.timeout.is_zero()).then_some(recursive.timeout),
     };
     let bar = Bar::new();
     let report = repo::run(&env.env, &options, &bar);

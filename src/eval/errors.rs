@@ -99,7 +99,8 @@ pub(crate) fn render(err: &Error, max_stack: usize) -> String {
 /// Where a file stops being UTF-8: `not valid UTF-8: invalid byte 0xFF at byte offset 7
 /// (line 1)` (the file is read again; it was read moments ago).
 fn not_utf8(file: Option<&std::path::Path>) -> String {
-    let bytes = file.and_then(|f| crate::input::read_regular(f, crate::input::MAX_SOURCE_BYTES).ok());
+    let bytes =
+        file.and_then(|f| crate::input::read_regular(f, crate::input::MAX_SOURCE_BYTES).ok());
     let Some(bytes) = bytes else {
         return "not valid UTF-8".to_string();
     };

@@ -418,14 +418,18 @@ impl Plan {
             column: None,
             message,
         };
-        let bytes = crate::input::read_regular(path, crate::input::MAX_SMALL_FILE_BYTES)
-            .map_err(|e| match e {
-                crate::input::ReadError::Io(_) => file_err(format!("cannot read it: {e}")),
-                _ => file_err(format!("the plan file {e}")),
+        let bytes =
+            crate::input::read_regular(path, crate::input::MAX_SMALL_FILE_BYTES).map_err(|e| {
+                match e {
+                    crate::input::ReadError::Io(_) => file_err(format!("cannot read it: {e}")),
+                    _ => file_err(format!("the plan file {e}")),
+                }
             })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
-            file_err(format!("not valid UTF-8 (invalid byte at byte offset {at})"))
+            file_err(format!(
+                "not valid UTF-8 (invalid byte at byte offset {at})"
+            ))
         })?;
         let format = PlanFormat::detect(path, &text);
         Plan::from_text(&text, format, &path.display().to_string())

@@ -2,9 +2,12 @@
 //! do it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 
+use super::bounded::{Outcome, map_bounded};
 use crate::env::{EnvError, Environment, ProjectPaths, find_environments};
 use crate::{Error, OpenOptions, Renderer, Result};
 
@@ -47,7 +50,7 @@ impl EnvRef {
     /// Open the environment (an inline one is selected by its name).
     ///
     /// A [`Renderer`] cannot leave the thread that made it: call this inside the task that
-    /// uses it (see [`super::par_map`]).
+    /// uses it.
     pub fn open(&self) -> Result<Renderer> {
         let name = match self.kind {
             EnvKind::Static => None,
@@ -96,18 +99,43 @@ pub struct Discovery {
 ///
 /// `jobs` caps the number of threads (`None`: one per core).
 pub fn discover(dir: &Path, jobs: Option<usize>) -> Result<Discovery> {
+    discover_within(dir, jobs, None)
+}
+
+/// [`discover`], giving the listing of each `main.jsonnet` at most `limit` (a file that takes
+/// longer lands in [`Discovery::errors`]; see [`super::bounded`]).
+pub(super) fn discover_within(
+    dir: &Path,
+    jobs: Option<usize>,
+    limit: Option<Duration>,
+) -> Result<Discovery> {
     let files = find_environments(dir)?;
-    let walked = if dir.is_dir() {
+    let walked = Arc::new(if dir.is_dir() {
         dir.to_path_buf()
     } else {
         dir.parent().map(Path::to_path_buf).unwrap_or_default()
+    });
+    let listed = {
+        let walked = Arc::clone(&walked);
+        map_bounded(
+            &files,
+            jobs,
+            limit,
+            move |file| list_file(&walked, file),
+            |_, _| {},
+        )
     };
-    let listed = super::par_map(&files, jobs, |file| list_file(&walked, file));
     let mut out = Discovery::default();
-    for result in listed {
-        match result {
-            Ok(envs) => out.envs.extend(envs),
-            Err(e) => out.errors.push(e),
+    for (file, outcome) in files.iter().zip(listed) {
+        let failed = |error: String| {
+            let (path, kind) = where_and_kind(&walked, file);
+            DiscoveryError { path, kind, error }
+        };
+        match outcome {
+            Outcome::Done(Ok(envs)) => out.envs.extend(envs),
+            Outcome::Done(Err(e)) => out.errors.push(e),
+            Outcome::TimedOut(limit) => out.errors.push(failed(timed_out_message(limit))),
+            Outcome::Panicked(message) => out.errors.push(failed(panicked_message(&message))),
         }
     }
     out.envs
@@ -118,13 +146,7 @@ pub fn discover(dir: &Path, jobs: Option<usize>) -> Result<Discovery> {
 
 /// The environments one `main.jsonnet` holds.
 fn list_file(walked: &Path, file: &Path) -> Result<Vec<EnvRef>, DiscoveryError> {
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let path = relative_path(walked, dir);
-    let kind = if dir.join("spec.json").exists() {
-        EnvKind::Static
-    } else {
-        EnvKind::Inline
-    };
+    let (path, kind) = where_and_kind(walked, file);
     let fail = |e: Error| DiscoveryError {
         path: path.clone(),
         kind,
@@ -146,9 +168,35 @@ fn list_file(walked: &Path, file: &Path) -> Result<Vec<EnvRef>, DiscoveryError> 
         Err(Error::Env(EnvError::MultipleEnvironments { names, .. })) => {
             Ok(names.into_iter().map(entry).collect())
         }
-        Err(Error::Env(EnvError::NoMatchingEnvironment { .. })) => Ok(Vec::new()),
+        Err(Error::Env(
+            EnvError::NoMatchingEnvironment { .. } | EnvError::NotAnEnvironment { .. },
+        )) => Ok(Vec::new()),
         Err(e) => Err(fail(e)),
     }
+}
+
+/// A `main.jsonnet`'s directory relative to `walked`, and whether a `spec.json` is beside it.
+fn where_and_kind(walked: &Path, file: &Path) -> (String, EnvKind) {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let kind = if dir.join("spec.json").exists() {
+        EnvKind::Static
+    } else {
+        EnvKind::Inline
+    };
+    (relative_path(walked, dir), kind)
+}
+
+/// The error of a task that was still running after `limit`.
+pub(super) fn timed_out_message(limit: Duration) -> String {
+    format!(
+        "timed out after {}: still evaluating (raise the limit with --timeout)",
+        humantime::format_duration(limit)
+    )
+}
+
+/// The error of a task that panicked.
+pub(super) fn panicked_message(message: &str) -> String {
+    format!("internal error (a bug in tkstep, please report it): {message}")
 }
 
 /// `dir` relative to `walked`, `/`-separated, `.` when equal.

@@ -30,6 +30,7 @@
 //!     params,
 //!     name: None,
 //!     jobs: None,
+//!     timeout: Some(repo::DEFAULT_TIMEOUT),
 //! };
 //! let report = repo::run(Path::new("testdata/repo"), &options, &())?;
 //! for row in &report.envs {
@@ -39,11 +40,15 @@
 //! # Ok::<(), tkstep::Error>(())
 //! ```
 
+mod bounded;
 mod discover;
 mod run;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
+
+use bounded::Outcome;
 
 use serde::Serialize;
 
@@ -129,6 +134,11 @@ impl RepoReport {
     }
 }
 
+/// The time an environment gets in a recursive run unless told otherwise (listing it, then
+/// running the plan on it, each): far more than any real environment needs (seconds), short
+/// enough that one stuck environment cannot hold a CI job for long.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Exit code when any environment failed (the CLI's general error code).
 pub const EXIT_FAILED: u8 = 1;
 
@@ -137,7 +147,7 @@ pub const EXIT_FAILED: u8 = 1;
 /// `dir` cannot be read.
 pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<RepoReport> {
     let start = Instant::now();
-    let found = discover(dir, options.jobs)?;
+    let found = discover::discover_within(dir, options.jobs, options.timeout)?;
     let envs: Vec<EnvRef> = found
         .envs
         .into_iter()
@@ -156,11 +166,15 @@ pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<
     for row in &rows {
         progress.finished(row);
     }
-    rows.extend(par_map(&envs, options.jobs, |env| {
-        let row = run_env(env, options);
-        progress.finished(&row);
-        row
-    }));
+    let shared = Arc::new(options.clone());
+    let outcomes = bounded::map_bounded(
+        &envs,
+        options.jobs,
+        options.timeout,
+        move |env| run_env(env, &shared),
+        |outcome, env| progress.finished(&row_of(outcome.clone(), env)),
+    );
+    rows.extend(envs.iter().zip(outcomes).map(|(env, o)| row_of(o, env)));
     rows.sort_by(|a, b| (&a.path, &a.name).cmp(&(&b.path, &b.name)));
     Ok(RepoReport {
         envs: rows,
@@ -168,10 +182,19 @@ pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<
     })
 }
 
-/// Stack size of the worker threads: as much as a main thread gets on Linux, so that
-/// environments run as deep on a worker as they do on their own (the evaluator grows its own
-/// stack beyond that as needed).
-const WORKER_STACK: usize = 8 * 1024 * 1024;
+/// The row of an environment's run, whatever became of it.
+fn row_of(outcome: Outcome<EnvReport>, env: &EnvRef) -> EnvReport {
+    let failed = |error| EnvReport::failed(&env.path, &env.name, env.kind, error);
+    match outcome {
+        Outcome::Done(row) => row,
+        Outcome::TimedOut(limit) => {
+            let mut row = failed(discover::timed_out_message(limit));
+            row.seconds = limit.as_secs_f64();
+            row
+        }
+        Outcome::Panicked(message) => failed(discover::panicked_message(&message)),
+    }
+}
 
 /// `f` over `items` on a rayon pool of `jobs` threads (`None`: one per core), results in input
 /// order. `f` runs on worker threads: anything `!Send` (such as a
@@ -185,7 +208,7 @@ pub fn par_map<I: Sync, T: Send>(
     let work = || items.par_iter().map(&f).collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.unwrap_or(0))
-        .stack_size(WORKER_STACK)
+        .stack_size(bounded::WORKER_STACK)
         .build();
     match pool {
         Ok(pool) => pool.install(work),

@@ -31,6 +31,10 @@ pub struct RunOptions {
     pub name: Option<String>,
     /// Number of threads (`None`: one per core).
     pub jobs: Option<usize>,
+    /// Time given to each environment, for listing it and again for running the plan on it
+    /// (`None`: no limit; see [`DEFAULT_TIMEOUT`](super::DEFAULT_TIMEOUT)). One that takes
+    /// longer is a [`Status::Failed`] row; its thread is abandoned, not stopped.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// How one environment fared.
