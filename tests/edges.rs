@@ -409,3 +409,60 @@ fn timeout_takes_durations_and_rejects_nonsense() {
         stderr(&o)
     );
 }
+
+// ---- memory limits: a clean error or success, never a panic or an abort ----
+
+/// Run tkstep under `ulimit -v kib` (address space), through `sh`.
+fn under_memory_limit(kib: u32, args: &str) -> Output {
+    let bin = env!("CARGO_BIN_EXE_tkstep");
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec '{bin}' {args}"))
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run sh")
+}
+
+#[track_caller]
+fn assert_ok_or_out_of_memory(o: &Output, what: &str) {
+    let err = stderr(o);
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    assert!(!err.contains("backtrace"), "{what}: {err}");
+    match o.status.code() {
+        Some(0) => {}
+        Some(1) => assert!(
+            err.starts_with("Error: out of memory (") && err.lines().count() == 1,
+            "{what}: {err}"
+        ),
+        other => panic!("{what}: exit {other:?}\n{err}"),
+    }
+}
+
+#[test]
+fn render_under_400_mb_of_address_space_succeeds() {
+    // The issue's reproduction: stacker's 256 MiB stack used to fail to map (exit 134).
+    let o = under_memory_limit(400_000, &format!("render {}", env("mimir-microservices")));
+    assert_code(&o, 0);
+    assert!(stdout(&o).starts_with("apiVersion: v1\n"));
+}
+
+#[test]
+fn tighter_memory_limits_end_in_one_clean_line() {
+    for kib in [200_000, 150_000, 100_000, 60_000] {
+        for args in [
+            format!("render {}", env("mimir-microservices")),
+            format!("diff {}", env("mimir-microservices")),
+            "check testdata/repo -r".to_string(),
+        ] {
+            let o = under_memory_limit(kib, &args);
+            let what = format!("ulimit -v {kib}; tkstep {args}");
+            if args.contains("-r") && o.status.code() == Some(1) && stderr(&o).is_empty() {
+                // The run finished; environments failed for lack of memory (said in the rows).
+                continue;
+            }
+            assert_ok_or_out_of_memory(&o, &what);
+        }
+    }
+}

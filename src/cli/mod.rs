@@ -8,6 +8,7 @@ mod export;
 mod files;
 mod output;
 mod overlays;
+mod panic;
 mod plan;
 mod recursive;
 mod render;
@@ -143,7 +144,8 @@ pub fn main() -> ExitCode {
         return report_error(&err, subcommand);
     }
     files::clean_up_on_signals();
-    let result = match cli.command {
+    panic::install_hook();
+    let result = panic::catch(|| match cli.command {
         Command::Render(args) => render::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Overlays(args) => overlays::run(&args),
@@ -152,7 +154,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Runbook(args) => runbook::run(&args),
-    };
+    })
+    .unwrap_or_else(|line| Err(anyhow::anyhow!(line)));
     // The process ends now: skip collecting the evaluator's object graph at thread exit.
     tkstep::eval::leak_thread_objects();
     match result {

@@ -397,9 +397,60 @@ impl Drop for Evaluator {
 /// The memory is reserved, not committed: only the pages actually used cost anything.
 const LARGE_STACK: usize = 256 << 20;
 
-/// Run `f` on a fresh stack of [`LARGE_STACK`] bytes (same thread).
+/// The smallest stack [`with_large_stack`] switches to; below that, `f` runs on the current
+/// stack (jrsonnet still grows it in 1 MiB steps while evaluating).
+const MIN_STACK: usize = 8 << 20;
+
+/// Run `f` on a fresh stack of [`LARGE_STACK`] bytes (same thread), or of less when the
+/// address space is limited (`ulimit -v`): stacker panics when it cannot map the stack, so
+/// the room is probed first, halving the size down to [`MIN_STACK`].
 fn with_large_stack<R>(f: impl FnOnce() -> R) -> R {
-    stacker::grow(LARGE_STACK, f)
+    match mappable_stack_size() {
+        Some(size) => stacker::grow(size, f),
+        None => f(),
+    }
+}
+
+/// The largest stack size from [`LARGE_STACK`] down to [`MIN_STACK`] (halving) that can be
+/// mapped right now. A probe and the real mapping can race with another thread's allocations;
+/// losing that race is a panic that the binary reports as running out of memory.
+fn mappable_stack_size() -> Option<usize> {
+    let mut size = LARGE_STACK;
+    while size >= MIN_STACK {
+        // stacker adds two guard pages; 64 KiB covers any page size.
+        if can_map(size + (64 << 10)) {
+            return Some(size);
+        }
+        size /= 2;
+    }
+    None
+}
+
+/// Whether `bytes` of address space can be reserved now (reserved and released at once).
+#[cfg(unix)]
+fn can_map(bytes: usize) -> bool {
+    // SAFETY: an anonymous private mapping with no access rights, unmapped before returning;
+    // no memory of ours is touched.
+    unsafe {
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANON | libc::MAP_NORESERVE,
+            -1,
+            0,
+        );
+        if p == libc::MAP_FAILED {
+            return false;
+        }
+        libc::munmap(p, bytes);
+        true
+    }
+}
+
+#[cfg(not(unix))]
+fn can_map(_bytes: usize) -> bool {
+    true
 }
 
 /// `value[segment]`: `None` when the field/element does not exist.

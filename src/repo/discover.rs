@@ -196,6 +196,10 @@ pub(super) fn timed_out_message(limit: Duration) -> String {
 
 /// The error of a task that panicked.
 pub(super) fn panicked_message(message: &str) -> String {
+    // stacker panics when it cannot map a stack for the evaluation.
+    if message.contains("failed to allocate stack") {
+        return "out of memory (a stack for the evaluation could not be mapped)".to_string();
+    }
     format!("internal error (a bug in tkstep, please report it): {message}")
 }
 

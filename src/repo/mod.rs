@@ -49,6 +49,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bounded::Outcome;
+pub use bounded::panic_message;
 
 use serde::Serialize;
 
