@@ -51,6 +51,7 @@ pub mod compare;
 pub mod diff;
 pub mod env;
 pub mod error;
+pub mod escape;
 pub mod eval;
 pub mod export;
 mod go_quote;

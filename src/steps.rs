@@ -317,7 +317,20 @@ fn render_in_parallel(
         pool.work(renderer);
         Ok((plan, files, after))
     });
-    let (plan, files, mut after) = prepared?;
+    let (plan, files, mut after) = match prepared {
+        Ok(prepared) => prepared,
+        // When the environment itself does not render, that is the error, not the step
+        // whose adaptation happened to render it first.
+        Err(e) => {
+            return Err(
+                match pool.before.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                    Some(Err(before)) => before,
+                    Some(Ok(_)) => e,
+                    None => renderer.render(None).err().unwrap_or(e),
+                },
+            );
+        }
+    };
     for (n, result) in pool.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
         after[n] = Some(result);
     }

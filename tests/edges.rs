@@ -466,3 +466,183 @@ fn tighter_memory_limits_end_in_one_clean_line() {
         }
     }
 }
+
+// ---- clearer messages for odd inputs ----
+
+#[test]
+fn main_jsonnet_that_is_a_directory_or_a_device_link_says_what_it_is() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/dir/spec.json", "{}"),
+        ("environments/dev/spec.json", "{}"),
+    ]);
+    std::fs::create_dir_all(p.path().join("environments/dir/main.jsonnet")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", p.path().join("environments/dev/main.jsonnet"))
+        .unwrap();
+    let o = p.run(&["render", "environments/dir"], 20);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "Error: environments/dir/main.jsonnet is a directory, not a regular file\n"
+    );
+    let o = p.run(&["render", "environments/dev"], 20);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "Error: environments/dev/main.jsonnet is a symlink to /dev/zero, which is a character \
+         device, not a regular file\n"
+    );
+}
+
+#[test]
+fn non_utf8_source_names_the_file_and_the_byte_offset() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/a/spec.json", "{}"),
+        (
+            "environments/a/main.jsonnet",
+            "{ note: importstr 'notes.txt' }",
+        ),
+    ]);
+    std::fs::write(
+        p.path().join("environments/a/notes.txt"),
+        b"fine\nbad \xff here\n",
+    )
+    .unwrap();
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "Error: environments/a/notes.txt: not valid UTF-8: invalid byte 0xFF at byte offset 9 (line 2)\n"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("SourceFile("), "{err}");
+    // The entrypoint itself.
+    std::fs::write(
+        p.path().join("environments/a/main.jsonnet"),
+        b"{ a: '\xc3' }",
+    )
+    .unwrap();
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).starts_with(
+            "Error: environments/a/main.jsonnet: not valid UTF-8: invalid byte 0xC3 at byte offset 6 (line 1)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn spec_json_errors_name_the_file() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/a/spec.json", "{ \"spec\": "),
+        ("environments/a/main.jsonnet", CONFIG_MAP),
+        (
+            "environments/b/spec.json",
+            "{ \"spec\": { \"namespace\": 5 } }",
+        ),
+        ("environments/b/main.jsonnet", CONFIG_MAP),
+    ]);
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o)
+            .starts_with("Error: environments/a/spec.json: parsing spec.json: EOF while parsing"),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["render", "environments/b"], 20);
+    assert_code(&o, 1);
+    assert_eq!(
+        stderr(&o),
+        "Error: environments/b/spec.json: parsing spec.json: json: cannot unmarshal number into \
+         Go struct field Spec.spec.namespace of type string\n"
+    );
+}
+
+#[test]
+fn directory_without_spec_json_or_environment_object_is_named_as_such() {
+    let p = Project::new();
+    p.write(&[("environments/a/main.jsonnet", CONFIG_MAP)]);
+    let o = p.run(&["render", "environments/a"], 20);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert_eq!(
+        err,
+        "Error: environments/a is not a Tanka environment: it has no spec.json (a static \
+         environment), and environments/a/main.jsonnet outputs no Environment object (an inline \
+         environment)\n"
+    );
+    assert!(!err.contains("tk env list"), "{err}");
+}
+
+#[test]
+fn control_characters_in_object_names_are_escaped_in_diff_headers() {
+    let o = tkstep(&["diff", &env("odd-names")]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let escaped = r"v1.ConfigMap.default.odd\nname\0with\u{1b}[31mcontrols";
+    assert!(
+        out.contains(&format!("\n--- 01-zone-awareness/{escaped}\n")),
+        "{out:.3000}"
+    );
+    // Outside the YAML (where the name is quoted as YAML does), no raw control character.
+    for line in out
+        .lines()
+        .filter(|l| !l.starts_with([' ', '+', '-']) || l.starts_with("---") || l.starts_with("+++"))
+    {
+        assert!(!line.contains(['\0', '\u{1b}']), "{line:?}");
+    }
+    let o = tkstep(&["diff", &env("odd-names"), "--summary"]);
+    assert!(stdout(&o).contains(escaped), "{}", stdout(&o));
+}
+
+#[test]
+fn deep_nesting_error_elides_the_middle_of_the_path() {
+    let p = Project::new();
+    p.write(&[
+        ("environments/a/spec.json", "{}"),
+        (
+            "environments/a/main.jsonnet",
+            "local deep(n) = if n == 0 then 'x' else [deep(n - 1)]; { x: deep(10000) }",
+        ),
+    ]);
+    let o = p.run(&["render", "environments/a"], 60);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("nested more than"), "{err:.500}");
+    let longest = err.lines().map(str::len).max().unwrap();
+    assert!(longest < 200, "a line of {longest} bytes:\n{err:.1000}");
+    assert!(err.contains("more)…"), "{err}");
+}
+
+#[test]
+fn non_manifest_leaf_in_the_base_environment_is_the_environments_error() {
+    for command in ["render", "diff", "check"] {
+        let o = tkstep(&[command, &env("broken-base-leaf")]);
+        assert_code(&o, 1);
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(
+                "Error: got an error while extracting env `environments/broken-base-leaf`: \
+                 found invalid Kubernetes object (at .): missing attribute \"apiVersion\"\n"
+            ),
+            "{command}: {err:.1000}"
+        );
+        assert!(!err.contains("adapting step"), "{command}: {err:.1000}");
+        assert!(
+            err.contains("more lines; the value that is not a Kubernetes object is at .release)"),
+            "{command}: {err:.3000}"
+        );
+        assert!(
+            err.lines().count() < 40,
+            "{command}: {} lines",
+            err.lines().count()
+        );
+    }
+}

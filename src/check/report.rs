@@ -127,10 +127,13 @@ impl Findings {
             if here.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "step {} ({})", step.id, step.name);
+            // Names come from the environment and the plan file: control characters escaped.
+            use crate::escape::control;
+            let _ = writeln!(out, "step {} ({})", control(&step.id), control(&step.name));
             for f in here {
-                let _ = writeln!(out, "  {}[{}] {}", f.severity, f.rule, f.objects.join(", "));
-                let _ = writeln!(out, "      {}", f.reason);
+                let objects = control(&f.objects.join(", ")).into_owned();
+                let _ = writeln!(out, "  {}[{}] {objects}", f.severity, f.rule);
+                let _ = writeln!(out, "      {}", control(&f.reason));
             }
             out.push('\n');
         }

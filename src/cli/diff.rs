@@ -2,6 +2,7 @@
 
 use clap::Args;
 use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepDiff, StepJson};
+use tkstep::escape::control;
 use tkstep::steps::{self, PlanRun, RenderedStep};
 
 use super::common::{ColorChoice, EnvArgs, PlanArgs, TargetArgs};
@@ -127,8 +128,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         for (rendered, diff) in &shown {
             let title = format!(
                 "# step {} {}: {}\n",
-                rendered.id,
-                rendered.name,
+                control(&rendered.id),
+                control(&rendered.name),
                 diff.summary()
             );
             text.push_str(&title);

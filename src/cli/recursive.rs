@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use tkstep::escape::control;
 use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
 
 use super::check::CheckArgs;
@@ -172,7 +173,7 @@ fn table(report: &RepoReport, mode: Mode) -> String {
             Status::Failed => first_line(row.error.as_deref().unwrap_or("")),
         };
         rows.push([
-            row.display(),
+            control(&row.display()).into_owned(),
             row.status.as_str().to_string(),
             steps,
             outcome,
@@ -215,13 +216,13 @@ fn table(report: &RepoReport, mode: Mode) -> String {
     for row in report.with_status(Status::Failed) {
         out.push_str(&format!(
             "\n# {} failed:\n{}\n",
-            row.display(),
+            control(&row.display()),
             row.error.as_deref().unwrap_or("").trim_end()
         ));
     }
     if mode == Mode::Check {
         for row in report.envs.iter().filter(|r| r.has_rule_errors()) {
-            out.push_str(&format!("\n# {} rule errors:\n", row.display()));
+            out.push_str(&format!("\n# {} rule errors:\n", control(&row.display())));
             for f in row
                 .findings
                 .iter()
@@ -229,10 +230,10 @@ fn table(report: &RepoReport, mode: Mode) -> String {
             {
                 out.push_str(&format!(
                     "step {} {}: [{}] {}\n",
-                    f.step,
-                    f.step_name,
+                    control(&f.step),
+                    control(&f.step_name),
                     f.rule.id(),
-                    f.reason
+                    control(&f.reason)
                 ));
             }
         }
@@ -243,6 +244,7 @@ fn table(report: &RepoReport, mode: Mode) -> String {
 /// The first line of `text`, cut at 80 characters.
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
+    let line = control(line);
     if line.chars().count() > 80 {
         let cut: String = line.chars().take(79).collect();
         format!("{cut}…")

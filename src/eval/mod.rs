@@ -84,18 +84,32 @@ pub enum PathSegment {
 /// Displays a path the way Tanka writes JSON paths: `.a.b.[0]` (`.` for the root).
 pub struct DisplayPath<'a>(pub &'a [PathSegment]);
 
+/// Paths longer than this many segments are shown with their middle elided.
+const MAX_SHOWN_SEGMENTS: usize = 16;
+
 impl fmt::Display for DisplayPath<'_> {
+    /// `.a.[0].b`; a path deeper than 16 segments (a 10,000-level nesting error) keeps its
+    /// first 8 and last 8: `.x.a.a.a.a.a.a.a….(9984 more)….a.a.a.a.a.a.a.a`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
             return f.write_str(".");
         }
-        for segment in self.0 {
-            match segment {
-                PathSegment::Field(name) => write!(f, ".{name}")?,
-                PathSegment::Index(i) => write!(f, ".[{i}]")?,
+        let write = |f: &mut fmt::Formatter<'_>, segments: &[PathSegment]| -> fmt::Result {
+            for segment in segments {
+                match segment {
+                    PathSegment::Field(name) => write!(f, ".{}", crate::escape::control(name))?,
+                    PathSegment::Index(i) => write!(f, ".[{i}]")?,
+                }
             }
+            Ok(())
+        };
+        if self.0.len() <= MAX_SHOWN_SEGMENTS {
+            return write(f, self.0);
         }
-        Ok(())
+        let keep = MAX_SHOWN_SEGMENTS / 2;
+        write(f, &self.0[..keep])?;
+        write!(f, "….({} more)…", self.0.len() - 2 * keep)?;
+        write(f, &self.0[self.0.len() - keep..])
     }
 }
 

@@ -53,11 +53,14 @@ pub enum ExtractError {
 /// Tanka's `ErrorPrimitiveReached`: a string/number/bool met while looking for objects.
 ///
 /// Displays as `found invalid Kubernetes object (at <path>): <reason>`, a blank line and the
-/// innermost object containing the value as YAML (yaml.v3, 4-space indent).
+/// innermost object containing the value as YAML (yaml.v3, 4-space indent), cut after
+/// [`MAX_QUOTED_LINES`] lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvalidObjectError {
     /// JSON path of the value's parent (`.a.b`, `.[0].x`, `.` at the top).
     pub path: String,
+    /// JSON path of the value itself (`.a.b.c`): named when the quoted object is cut.
+    pub value_path: String,
     /// Why the innermost containing object is not a manifest (`missing attribute
     /// "apiVersion"`); `None` when the value is not inside any object.
     pub reason: Option<String>,
@@ -70,7 +73,10 @@ impl fmt::Display for InvalidObjectError {
         // Go formats a nil error with %s as `%!s(<nil>)` and marshals a nil map as `{}`.
         let reason = self.reason.as_deref().unwrap_or("%!s(<nil>)");
         let yaml = match &self.object {
-            Some(obj) => crate::yaml::to_yaml_v3(&Value::Object(obj.clone())),
+            Some(obj) => cut_lines(
+                &crate::yaml::to_yaml_v3(&Value::Object(obj.clone())),
+                &self.value_path,
+            ),
             None => "{}\n".to_string(),
         };
         write!(
@@ -82,6 +88,25 @@ impl fmt::Display for InvalidObjectError {
 }
 
 impl std::error::Error for InvalidObjectError {}
+
+/// Lines of the quoted object shown in an [`InvalidObjectError`]: Tanka prints all of it, which
+/// for a primitive at the top of an environment is the whole environment (thousands of lines).
+pub const MAX_QUOTED_LINES: usize = 30;
+
+/// `yaml` cut after [`MAX_QUOTED_LINES`] lines, saying how many were left out and where the
+/// offending value is (`value_path`).
+fn cut_lines(yaml: &str, value_path: &str) -> String {
+    let total = yaml.lines().count();
+    if total <= MAX_QUOTED_LINES {
+        return yaml.to_string();
+    }
+    let mut out: String = yaml.split_inclusive('\n').take(MAX_QUOTED_LINES).collect();
+    out.push_str(&format!(
+        "... ({} more lines; the value that is not a Kubernetes object is at {value_path})\n",
+        total - MAX_QUOTED_LINES
+    ));
+    out
+}
 
 /// Tanka's `SchemaError`: an object with `apiVersion` and `kind` whose other required fields
 /// are missing or mistyped.

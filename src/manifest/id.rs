@@ -33,23 +33,28 @@ impl ObjectId {
     }
 
     /// The name `tk diff` gives the object's files: `<apiVersion>.<kind>.<namespace>.<name>`
-    /// with every `/` replaced by `-` (e.g. `apps-v1.Deployment.default.grafana`).
+    /// with every `/` replaced by `-` (e.g. `apps-v1.Deployment.default.grafana`). Control
+    /// characters are escaped (`\n`, `\0`, `\u{1b}`): the name heads a line of diff output.
     pub fn diff_name(&self) -> String {
-        format!(
+        let name = format!(
             "{}.{}.{}.{}",
             self.api_version, self.kind, self.namespace, self.name
         )
-        .replace('/', "-")
+        .replace('/', "-");
+        crate::escape::control(&name).into_owned()
     }
 }
 
 impl std::fmt::Display for ObjectId {
-    /// `<kind>/<name>`, with the namespace in front when there is one (`ns/Kind/name`).
+    /// `<kind>/<name>`, with the namespace in front when there is one (`ns/Kind/name`);
+    /// control characters escaped (see [`ObjectId::diff_name`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::escape::control;
+        let (kind, name) = (control(&self.kind), control(&self.name));
         if self.namespace.is_empty() {
-            write!(f, "{}/{}", self.kind, self.name)
+            write!(f, "{kind}/{name}")
         } else {
-            write!(f, "{}/{}/{}", self.namespace, self.kind, self.name)
+            write!(f, "{}/{kind}/{name}", control(&self.namespace))
         }
     }
 }
