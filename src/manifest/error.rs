@@ -60,7 +60,7 @@ pub struct InvalidObjectError {
     /// JSON path of the value's parent (`.a.b`, `.[0].x`, `.` at the top).
     pub path: String,
     /// JSON path of the value itself (`.a.b.c`): named when the quoted object is cut.
-    pub value_path: String,
+    pub value_path: Box<str>,
     /// Why the innermost containing object is not a manifest (`missing attribute
     /// "apiVersion"`); `None` when the value is not inside any object.
     pub reason: Option<String>,

@@ -93,7 +93,7 @@ fn walk(v: &Value, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) -> Result<(), Ext
             let parent = &at[..at.len().saturating_sub(1)];
             Err(ExtractError::Invalid(InvalidObjectError {
                 path: full(parent),
-                value_path: full(at),
+                value_path: full(at).into(),
                 reason: None,
                 object: None,
             }))
