@@ -441,8 +441,8 @@ fn written_files_have_ordinary_permissions() {
 
 #[test]
 fn export_check_into_a_closed_pipe_exits_quietly() {
-    // `tkstep export --check … | head -0`: the drift listing meets a closed pipe, which must
-    // end the process like any other output (exit 0, no panic).
+    // `tkstep export --check … | head -0`: the drift listing meets a closed pipe; the command
+    // still ends with its own result (16: drift, every file is missing), quietly, no panic.
     let dir = temp_dir();
     let out = dir.path().join("steps");
     std::fs::create_dir(&out).unwrap(); // empty: everything is missing
@@ -457,7 +457,12 @@ fn export_check_into_a_closed_pipe_exits_quietly() {
         .expect("run tkstep");
     drop(child.stdout.take());
     let o = child.wait_with_output().expect("wait for tkstep");
-    assert_code(&o, 0);
+    assert_code(&o, 16);
+    assert!(
+        stderr(&o).contains("differs from a fresh export"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -487,9 +492,10 @@ fn render_and_diff_filter_objects_with_targets_like_tk() {
     let o = tkstep(&["render", &env("mimir-microservices"), "-t", "ingester"]);
     assert_code(&o, 0);
     assert_eq!(stdout(&o), "");
-    // A bad expression fails before anything is rendered, naming the expression.
+    // A bad expression fails before anything is rendered, naming the expression: a usage
+    // error.
     let o = tkstep(&["render", &env("mimir-microservices"), "--target", "("]);
-    assert_code(&o, 1);
+    assert_code(&o, 2);
     assert_eq!(stdout(&o), "");
     assert!(stderr(&o).contains("`(?I)^($`"), "{}", stderr(&o));
 
@@ -540,7 +546,7 @@ fn render_and_diff_filter_objects_with_targets_like_tk() {
         "-t",
         "x",
     ]);
-    assert_code(&o, 1);
+    assert_code(&o, 2);
     assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
 }
 

@@ -608,7 +608,11 @@ fn spec_json_file_errors_and_warnings() {
     match &err {
         EnvError::Spec { path, message } => {
             assert_eq!(path, &env_dir.join("spec.json"));
-            assert!(message.starts_with("parsing spec.json: "), "{message}");
+            // Tanka's wording after the file's path (Tanka names no file).
+            assert!(
+                message.contains("spec.json: parsing spec.json: "),
+                "{message}"
+            );
         }
         other => panic!("expected a spec error, got {other:?}"),
     }
