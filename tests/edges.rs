@@ -450,7 +450,7 @@ fn render_under_400_mb_of_address_space_succeeds() {
 
 #[test]
 fn tighter_memory_limits_end_in_one_clean_line() {
-    for kib in [200_000, 150_000, 100_000, 60_000] {
+    for kib in [150_000, 60_000] {
         for args in [
             format!("render {}", env("mimir-microservices")),
             format!("diff {}", env("mimir-microservices")),
