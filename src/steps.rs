@@ -128,7 +128,10 @@ impl EnvProbe for RendererProbe<'_> {
 
     fn k8s_import(&mut self) -> Result<Option<String>> {
         let entry = &self.renderer.paths().entrypoint;
-        if let Ok(source) = std::fs::read_to_string(entry)
+        let source = crate::input::read_regular(entry, crate::input::MAX_SOURCE_BYTES)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        if let Some(source) = source
             && let Some(found) = overlay::detect_k8s_import(&source)
         {
             return Ok(Some(found));
