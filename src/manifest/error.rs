@@ -54,7 +54,7 @@ pub enum ExtractError {
 ///
 /// Displays as `found invalid Kubernetes object (at <path>): <reason>`, a blank line and the
 /// innermost object containing the value as YAML (yaml.v3, 4-space indent), cut after
-/// [`MAX_QUOTED_LINES`] lines.
+/// 30 lines (`MAX_QUOTED_LINES`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvalidObjectError {
     /// JSON path of the value's parent (`.a.b`, `.[0].x`, `.` at the top).
