@@ -1,11 +1,9 @@
 //! The `tkstep` binary end to end: exit codes, messages, files written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::manifest_dir as root;
 
 fn env(name: &str) -> String {
     format!("testdata/project/environments/{name}")

@@ -1,7 +1,7 @@
 //! `compare` (the step-2 spec comparison) and `runbook` (Markdown and HTML) on the testdata
 //! Mimir environment, including a headless-Chromium screenshot of the HTML runbook.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -11,25 +11,14 @@ use tkstep::runbook::{self, Runbook, TkTarget};
 use tkstep::steps::{self, PlanRun};
 use tkstep::{OpenOptions, Renderer};
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/project")
-}
+use crate::common::{envs_dir, oracle, settings};
 
 fn open(env: &str, name: Option<&str>) -> Renderer {
     let options = OpenOptions {
         name: name.map(str::to_string),
         ..OpenOptions::default()
     };
-    Renderer::open(&project().join("environments").join(env), &options).expect("open env")
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    // Nothing machine-specific should appear; filter the checkout path anyway.
-    s.add_filter(&regex::escape(env!("CARGO_MANIFEST_DIR")), "[CRATE]");
-    s
+    Renderer::open(&envs_dir().join(env), &options).expect("open env")
 }
 
 fn microservices_run() -> (Renderer, PlanRun) {
@@ -279,26 +268,9 @@ fn inline_environments_get_tk_name() {
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 2000;
 
-fn chromium() -> PathBuf {
-    let found = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
-        ["chromium", "chromium-browser"].iter().find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-    });
-    found.unwrap_or_else(|| {
-        panic!(
-            "chromium not found: the HTML runbook test needs headless Chromium (Debian: \
-             `apt-get install -y chromium`, or set CHROMIUM=/path/to/chromium)"
-        )
-    })
-}
-
-/// Decode `png`; return (width, height, number of distinct RGBA colours).
-fn png_stats(path: &Path) -> (u32, u32, usize) {
+/// Decode `png`; return (width, height, number of distinct RGBA colours, number of rows that
+/// are not a single colour).
+fn png_stats(path: &Path) -> (u32, u32, usize, usize) {
     let file = std::fs::File::open(path).expect("open screenshot");
     let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
     decoder.set_transformations(png::Transformations::EXPAND);
@@ -307,17 +279,57 @@ fn png_stats(path: &Path) -> (u32, u32, usize) {
     let info = reader.next_frame(&mut buf).expect("decode PNG");
     let channels = info.color_type.samples();
     let mut colours = std::collections::HashSet::new();
-    for px in buf[..info.buffer_size()].chunks_exact(channels) {
-        colours.insert(px.to_vec());
+    let mut drawn_rows = 0;
+    for row in buf[..info.buffer_size()].chunks_exact(info.line_size) {
+        let mut pixels = row.chunks_exact(channels);
+        let first = pixels.next().unwrap_or_default();
+        if pixels.clone().any(|px| px != first) {
+            drawn_rows += 1;
+        }
+        colours.insert(first.to_vec());
+        colours.extend(pixels.map(<[u8]>::to_vec));
     }
-    (info.width, info.height, colours.len())
+    (info.width, info.height, colours.len(), drawn_rows)
+}
+
+/// Chromium's flags for a headless, offline, throw-away run.
+fn chromium(profile: &Path) -> Command {
+    let mut cmd = Command::new(oracle::chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// The text of an HTML document: tags dropped, the common entities decoded, spaces collapsed.
+fn page_text(html: &str) -> String {
+    let body = html.split_once("<body").map_or(html, |(_, b)| b);
+    let text = regex::Regex::new(r"(?s)<style.*?</style>|<[^>]*>")
+        .unwrap()
+        .replace_all(body, " ");
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]
-fn html_runbook_renders_in_headless_chromium() {
+fn html_runbook_is_self_contained() {
     let (renderer, run) = microservices_run();
-    let book = Runbook::build(&run, &TkTarget::of(&renderer));
-    let html = runbook::html::render(&book);
+    let html = runbook::html::render(&Runbook::build(&run, &TkTarget::of(&renderer)));
     // Self-contained: no scripts, no external resources.
     assert!(!html.contains("<script"));
     assert!(!html.contains("http-equiv"));
@@ -329,28 +341,58 @@ fn html_runbook_renders_in_headless_chromium() {
     }
     // PromQL with quotes and braces is escaped.
     assert!(html.contains("{job=~&quot;.*mimir-read.*&quot;"));
+}
 
+#[test]
+#[ignore = "reference tier: runs headless Chromium (cargo test --locked -- --ignored)"]
+fn html_runbook_renders_in_headless_chromium() {
+    let (renderer, run) = microservices_run();
+    let book = Runbook::build(&run, &TkTarget::of(&renderer));
+    let html = runbook::html::render(&book);
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("runbook.html");
     std::fs::write(&page, &html).unwrap();
+    let url = format!("file://{}", page.display());
+
+    // What the browser shows: every step id and every computed wait, in the page's text.
+    let dom = chromium(&dir.path().join("profile-dom"))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("run chromium");
+    let text = page_text(&String::from_utf8_lossy(&dom.stdout));
+    assert!(
+        text.contains(&book.plan),
+        "chromium shows no runbook (status {}): {text:?}\n{}",
+        dom.status,
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let mut waits = 0;
+    for step in &book.steps {
+        assert!(
+            text.contains(&format!("{} ", step.id)) || text.contains(&format!(" {}", step.id)),
+            "step {} is not on the page",
+            step.id
+        );
+        for duration in step.waits.iter().filter_map(|w| w.duration) {
+            assert!(
+                text.contains(&duration.to_string()),
+                "step {}: wait {duration} is not on the page",
+                step.id
+            );
+            waits += 1;
+        }
+    }
+    assert!(text.contains("12h"), "the 12 h wait between ingester zones");
+    assert!(waits >= 4, "only {waits} computed waits");
+
+    // And it is drawn: a blank or error page has a handful of colours; styled text has
+    // hundreds (anti-aliasing), on rows all down the window (the runbook is longer than it).
     let shot = dir.path().join("shot.png");
-    let profile = dir.path().join("profile");
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    let output = chromium(&dir.path().join("profile-shot"))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("--window-size={WIDTH},{HEIGHT}"))
-        .arg(format!("file://{}", page.display()))
+        .arg(&url)
         .output()
         .expect("run chromium");
     assert!(
@@ -359,10 +401,13 @@ fn html_runbook_renders_in_headless_chromium() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let (w, h, colours) = png_stats(&shot);
+    let (w, h, colours, drawn_rows) = png_stats(&shot);
     assert_eq!((w, h), (WIDTH, HEIGHT));
-    // A blank or error page has a handful of colours; styled text has hundreds (anti-aliasing).
     assert!(colours > 200, "screenshot looks blank: {colours} colours");
+    assert!(
+        drawn_rows > HEIGHT as usize / 4,
+        "screenshot mostly blank: {drawn_rows} of {HEIGHT} rows drawn"
+    );
     if let Some(keep) = std::env::var_os("TKSTEP_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }

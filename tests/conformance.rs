@@ -1,6 +1,11 @@
 //! Conformance with go-jsonnet (PyPI `gojsonnet`, the evaluator Tanka embeds): every valid
 //! testdata environment, and every step of the example plan, evaluates to the same JSON and
 //! the same manifests with tkstep as with go-jsonnet set up the way Tanka sets it up.
+//!
+//! go-jsonnet's output is recorded in `testdata/recorded/go-jsonnet/{envs,steps}/` (the
+//! self-contained tests compare with it); the reference tier renders again with go-jsonnet and
+//! checks the recordings. A new testdata environment needs its recording:
+//! `TKSTEP_RECORD=1 cargo test --locked -- --ignored conformance`.
 
 use std::path::{Path, PathBuf};
 
@@ -10,17 +15,11 @@ use tkstep::eval::EvalOptions;
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Overlay, Renderer, manifest};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn envs_dir() -> PathBuf {
-    root().join("testdata/project/environments")
-}
+use crate::common::{envs_dir, oracle, recorded};
 
 /// Evaluate `renderer`'s entrypoint with go-jsonnet (tests/conformance/gojsonnet_eval.py, Go
-/// natives), with the same import paths and ext code.
-fn go_eval(renderer: &Renderer, overlay: Option<&Overlay>) -> Value {
+/// natives), with the same import paths and ext code; go-jsonnet's output as it printed it.
+fn go_eval(renderer: &Renderer, overlay: Option<&Overlay>) -> String {
     let paths = renderer.paths();
     let ext = if paths.is_static() {
         renderer.environment().to_ext_code()
@@ -33,7 +32,7 @@ fn go_eval(renderer: &Renderer, overlay: Option<&Overlay>) -> Value {
         max_stack: tkstep::render::MAX_STACK,
         ..EvalOptions::default()
     };
-    crate::eval_core::gojsonnet_eval(&paths.entrypoint, &options, overlay)
+    oracle::gojsonnet_eval(&paths.entrypoint, &options, overlay)
 }
 
 /// The `data` of the inline environment named `name` in a full output.
@@ -52,8 +51,9 @@ fn inline_data(output: &Value, name: &str) -> Option<Value> {
     }
 }
 
-fn go_data(renderer: &Renderer, overlay: Option<&Overlay>) -> Value {
-    let output = go_eval(renderer, overlay);
+/// The data tkstep renders from go-jsonnet's `output`: the inline environment's `data`, or all.
+fn go_data(renderer: &Renderer, output: &str) -> Value {
+    let output: Value = serde_json::from_str(output).expect("go-jsonnet output is JSON");
     if renderer.paths().is_static() {
         output
     } else {
@@ -100,14 +100,34 @@ fn open(dir: &Path, name: Option<&str>) -> Renderer {
     .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
+/// The recording of go-jsonnet's render of an environment (`<dir>[@<name>].json`).
+fn env_recording(dir: &Path, name: Option<&str>) -> String {
+    let dir = dir.file_name().unwrap().to_string_lossy();
+    match name {
+        Some(name) => format!("{dir}@{name}.json"),
+        None => format!("{dir}.json"),
+    }
+}
+
+const ENVS: &str = "go-jsonnet/envs";
+const STEPS: &str = "go-jsonnet/steps/mimir-microservices";
+
 #[test]
-fn every_testdata_environment_renders_like_go_jsonnet() {
+fn every_testdata_environment_renders_like_recorded_go_jsonnet() {
     let envs = valid_envs();
     assert!(envs.len() >= 10, "{envs:?}");
+    let names: Vec<String> = envs.iter().map(|(d, n)| env_recording(d, *n)).collect();
+    assert_eq!(
+        recorded::list(ENVS),
+        names,
+        "testdata/recorded/{ENVS} does not match the testdata environments: record them with \
+         `TKSTEP_RECORD=1 cargo test --locked -- --ignored conformance`"
+    );
     for (dir, name) in envs {
         let renderer = open(&dir, name);
         let ours = renderer.evaluate(None).unwrap();
-        let theirs = go_data(&renderer, None);
+        let recording = recorded::read(&format!("{ENVS}/{}", env_recording(&dir, name)));
+        let theirs = go_data(&renderer, &recording.body);
         assert!(
             ours == theirs,
             "{} {name:?}: evaluated JSON differs",
@@ -126,14 +146,40 @@ fn every_testdata_environment_renders_like_go_jsonnet() {
 }
 
 #[test]
-fn every_plan_step_renders_like_go_jsonnet() {
+#[ignore = "reference tier: runs go-jsonnet (cargo test --locked -- --ignored)"]
+fn recorded_environment_renders_are_what_go_jsonnet_renders() {
+    let producer = oracle::gojsonnet_producer();
+    let mut names = Vec::new();
+    for (dir, name) in valid_envs() {
+        let rel = env_recording(&dir, name);
+        let body = go_eval(&open(&dir, name), None);
+        recorded::check_or_record(&format!("{ENVS}/{rel}"), &producer, &[], &body);
+        names.push(rel);
+    }
+    recorded::prune(ENVS, &names);
+}
+
+/// The example plan's run on mimir-microservices, and each step's recording name.
+fn example_steps() -> (Renderer, PlanRun, Vec<String>) {
     let renderer = open(&envs_dir().join("mimir-microservices"), None);
     let plan = tkstep::plan::Plan::to_read_write(&Default::default());
     let run = PlanRun::new(&renderer, &plan, &Default::default()).unwrap();
     assert_eq!(run.steps.len(), 14);
-    for step in &run.steps[1..] {
-        let file = step.overlay.as_ref().unwrap();
-        let theirs = go_data(&renderer, Some(&file.overlay()));
+    let names = run.steps[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, step)| format!("{:02}-{}.json", i + 1, step.id))
+        .collect();
+    (renderer, run, names)
+}
+
+#[test]
+fn every_plan_step_renders_like_recorded_go_jsonnet() {
+    let (renderer, run, names) = example_steps();
+    assert_eq!(recorded::list(STEPS), names, "testdata/recorded/{STEPS}");
+    for (step, rel) in run.steps[1..].iter().zip(&names) {
+        let recording = recorded::read(&format!("{STEPS}/{rel}"));
+        let theirs = go_data(&renderer, &recording.body);
         let from_go = manifest::process(&theirs, renderer.environment()).unwrap();
         assert!(
             step.manifests == from_go,
@@ -141,4 +187,17 @@ fn every_plan_step_renders_like_go_jsonnet() {
             step.id
         );
     }
+}
+
+#[test]
+#[ignore = "reference tier: runs go-jsonnet (cargo test --locked -- --ignored)"]
+fn recorded_plan_step_renders_are_what_go_jsonnet_renders() {
+    let (renderer, run, names) = example_steps();
+    let producer = oracle::gojsonnet_producer();
+    for (step, rel) in run.steps[1..].iter().zip(&names) {
+        let file = step.overlay.as_ref().unwrap();
+        let body = go_eval(&renderer, Some(&file.overlay()));
+        recorded::check_or_record(&format!("{STEPS}/{rel}"), &producer, &[], &body);
+    }
+    recorded::prune(STEPS, &names);
 }

@@ -7,14 +7,9 @@ use tkstep::diff::{
 };
 use tkstep::manifest::Manifest;
 
-/// Snapshots live in the top-level `snapshots/` folder, named without module prefix.
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
-}
+use crate::common::{settings, shared_dir};
 
+/// Snapshots live in the top-level `snapshots/` folder, named without module prefix.
 fn obj(v: Value) -> Manifest {
     match v {
         Value::Object(m) => Manifest(m),
@@ -486,14 +481,6 @@ fn secret_diff_text_shows_keys_not_values() {
 
 // ---------------------------------------------------------------- real `tk show` output
 
-/// `../shared` (or `$TKSTEP_SHARED`).
-fn shared_dir() -> std::path::PathBuf {
-    std::env::var_os("TKSTEP_SHARED").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        std::path::PathBuf::from,
-    )
-}
-
 /// The objects of one golden `tk show` output (already in Tanka's order).
 fn golden(env: &str) -> Vec<Manifest> {
     let path = shared_dir()
@@ -509,6 +496,7 @@ fn golden(env: &str) -> Vec<Manifest> {
 }
 
 #[test]
+#[ignore = "reference tier: reads ../shared/tk-show-golden (cargo test --locked -- --ignored)"]
 fn golden_defaults_to_multi_zone() {
     let before = golden("test-defaults");
     let after = golden("test-multi-zone");
@@ -531,6 +519,7 @@ fn golden_defaults_to_multi_zone() {
 }
 
 #[test]
+#[ignore = "reference tier: reads ../shared/tk-show-golden (cargo test --locked -- --ignored)"]
 fn golden_timeline() {
     let envs = ["test-defaults", "test-multi-zone", "test-autoscaling"];
     let lists: Vec<Vec<Manifest>> = envs.iter().map(|e| golden(e)).collect();

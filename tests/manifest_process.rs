@@ -10,6 +10,8 @@ use tkstep::manifest::{
     Manifest, ManifestError, filter_targets, process, to_json_array, to_yaml_stream,
 };
 
+use crate::common::shared_dir;
+
 /// A static environment named like Tanka's default one, with `spec.namespace = namespace`.
 fn env(namespace: &str) -> Environment {
     let mut env = Environment::default();
@@ -764,14 +766,6 @@ fn yaml_stream_output() {
     );
 }
 
-/// `../shared` (or `$TKSTEP_SHARED`).
-fn shared_dir() -> std::path::PathBuf {
-    std::env::var_os("TKSTEP_SHARED").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        std::path::PathBuf::from,
-    )
-}
-
 /// `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` of a Kubernetes YAML
 /// document as yaml.v2 writes it (top-level keys unindented, metadata fields indented by 2).
 fn identity_of(doc: &str) -> Value {
@@ -797,6 +791,7 @@ fn identity_of(doc: &str) -> Value {
 }
 
 #[test]
+#[ignore = "reference tier: reads ../shared/tk-show-golden (cargo test --locked -- --ignored)"]
 fn sort_matches_tk_show_golden_order() {
     // Real `tk show` output: shuffle its objects and check tkstep puts them back in order.
     let dir = shared_dir().join("tk-show-golden");

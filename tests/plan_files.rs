@@ -12,9 +12,7 @@ use tkstep::plan::{
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::manifest_dir as root;
 
 fn plans_dir() -> PathBuf {
     root().join("testdata/plans")

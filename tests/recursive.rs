@@ -14,9 +14,7 @@ fn repo_dir() -> PathBuf {
 }
 
 fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
+    let mut s = crate::common::settings();
     // Wall times vary; the padding before them with them.
     s.add_filter(r" +\d+\.\ds\b", " [time]");
     // ... and so does the header's padding before TIME (its width follows the widest time).

@@ -3,7 +3,7 @@
 //! overlays, diff summary and replica timeline, and seeded mistakes (plan files) caught by
 //! the right rule at the right step.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use tkstep::check::{Direction, Rule, Severity};
@@ -12,17 +12,7 @@ use tkstep::plan::{Params, Plan, TO_MICROSERVICES};
 use tkstep::steps::{self, PlanRun};
 use tkstep::{OpenOptions, Renderer, overlay};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(root().join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+use crate::common::{manifest_dir as root, settings_without_expression as settings};
 
 fn renderer() -> Renderer {
     let env = root().join("testdata/project/environments/mimir-read-write");

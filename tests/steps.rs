@@ -10,18 +10,12 @@ use tkstep::plan::{Params, Plan};
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer};
 
+use crate::common::settings_without_expression as settings;
+
 fn env_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/project/environments")
         .join(name)
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
 }
 
 /// One plan run of the example environment, shared by the tests of this module (the

@@ -1,29 +1,23 @@
 //! YAML parity: tkstep's writers and reader against real Go output.
 //!
-//! 1. Golden round trip: every `tk show` output in `$TKSTEP_SHARED/tk-show-golden/*.yaml`
-//!    (default `<crate>/../shared`) is split into documents, parsed with `parse_stream`, written
-//!    again with `to_yaml_v2` and joined with `---\n`; the result must be byte-identical.
-//! 2. Differential tests against Go's real yaml.v2 / yaml.v3 (small programs in
-//!    `tests/oracle/`, built once per run with Debian's `golang-go`,
-//!    `golang-gopkg-yaml.v2-dev` and `golang-gopkg-yaml.v3-dev`) over seeded random values full
-//!    of tricky strings, keys and numbers.
+//! 1. Golden round trip (reference tier): every `tk show` output in
+//!    `$TKSTEP_SHARED/tk-show-golden/*.yaml` is split into documents, parsed with
+//!    `parse_stream`, written again with `to_yaml_v2` and joined with `---\n`; the result must be
+//!    byte-identical.
+//! 2. Differential tests against Go's real yaml.v2 / yaml.v3 (small programs in `tests/oracle/`)
+//!    over seeded random values full of tricky strings, keys and numbers: the self-contained
+//!    tier compares with Go's output recorded in `testdata/recorded/go-yaml/`, the reference
+//!    tier checks the recordings against the live Go programs.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
 use serde_json::{Map, Number, Value, json};
 use tkstep::yaml::{key_less_v2, key_less_v3, parse_stream, to_yaml_v2, to_yaml_v3, write_yaml_v2};
 
+use crate::common::{self, assert_same_text, oracle, recorded};
+
 // ---------------------------------------------------------------------------------------------
 // Golden files
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("TKSTEP_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-}
 
 /// Split a `tk show` stream into its documents (each keeps its trailing newline).
 fn split_documents(text: &str) -> Vec<&str> {
@@ -41,41 +35,10 @@ fn split_documents(text: &str) -> Vec<&str> {
     docs
 }
 
-/// Panic with the first differing line and some context.
-fn assert_same_text(what: &str, got: &str, want: &str) {
-    if got == want {
-        return;
-    }
-    let (g, w): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
-    let i = g
-        .iter()
-        .zip(&w)
-        .position(|(a, b)| a != b)
-        .unwrap_or(g.len().min(w.len()));
-    let from = i.saturating_sub(3);
-    let ctx = |lines: &[&str]| {
-        lines
-            .iter()
-            .enumerate()
-            .skip(from)
-            .take(7)
-            .map(|(n, l)| format!("{:>6} {l:?}", n + 1))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    panic!(
-        "{what}: first difference at line {} (got {} lines, want {})\n--- got:\n{}\n--- want:\n{}",
-        i + 1,
-        g.len(),
-        w.len(),
-        ctx(&g),
-        ctx(&w)
-    );
-}
-
 #[test]
+#[ignore = "reference tier: reads ../shared/tk-show-golden (cargo test --locked -- --ignored)"]
 fn golden_tk_show_files_round_trip_byte_for_byte() {
-    let dir = shared_dir().join("tk-show-golden");
+    let dir = common::shared_dir().join("tk-show-golden");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e} (set TKSTEP_SHARED)", dir.display()))
         .map(|e| e.unwrap().path())
@@ -118,87 +81,6 @@ fn golden_tk_show_files_round_trip_byte_for_byte() {
         lines > 1000,
         "suspiciously little golden data: {lines} lines"
     );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Go oracles
-
-/// Build `tests/oracle/<name>` once per test run; panics with install instructions when the Go
-/// toolchain or the yaml package is missing (the tests must not pass silently without it).
-fn oracle(name: &str) -> PathBuf {
-    static V2: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    static V3: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let (cell, package) = match name {
-        "yamlv2" => (&V2, "golang-gopkg-yaml.v2-dev"),
-        _ => (&V3, "golang-gopkg-yaml.v3-dev"),
-    };
-    cell.get_or_init(|| build_oracle(name, package))
-        .clone()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn build_oracle(name: &str, package: &str) -> Result<PathBuf, String> {
-    let install = format!(
-        "the YAML differential tests need Go and Go's yaml package: \
-         `apt-get install -y golang-go {package}`"
-    );
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/oracle")
-        .join(name);
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("yaml-oracle");
-    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
-    let bin = out_dir.join(name);
-    let output = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&bin)
-        .arg(".")
-        .current_dir(&src)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", "/usr/share/gocode")
-        .env("GOCACHE", out_dir.join("gocache"))
-        .env("GOFLAGS", "")
-        .output()
-        .map_err(|e| format!("running `go build` failed ({e}); {install}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "building the {name} oracle failed:\n{}\n{install}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(bin)
-}
-
-/// Run an oracle over `inputs`, returning one `Ok(output)` / `Err(error text)` per input.
-fn run_oracle(bin: &Path, args: &[&str], inputs: &[Value]) -> Vec<Result<String, String>> {
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starting the oracle");
-    let payload = serde_json::to_vec(inputs).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&payload));
-    let output = child.wait_with_output().expect("running the oracle");
-    writer.join().unwrap().expect("writing to the oracle");
-    assert!(
-        output.status.success(),
-        "oracle failed: {:?}",
-        output.status
-    );
-    let mut rest = output.stdout.as_slice();
-    let mut frames = Vec::with_capacity(inputs.len());
-    while !rest.is_empty() {
-        let nl = rest.iter().position(|&b| b == b'\n').expect("frame header");
-        let header = std::str::from_utf8(&rest[..nl]).unwrap();
-        let (len, kind) = header.split_once(' ').expect("frame header");
-        let len: usize = len.parse().unwrap();
-        let body = String::from_utf8(rest[nl + 1..nl + 1 + len].to_vec()).unwrap();
-        frames.push(if kind == "ok" { Ok(body) } else { Err(body) });
-        rest = &rest[nl + 1 + len..];
-    }
-    assert_eq!(frames.len(), inputs.len(), "oracle frame count");
-    frames
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,22 +372,134 @@ fn assert_all_equal(
     );
 }
 
-#[test]
-fn yaml_v2_matches_go_on_generated_values() {
-    let bin = oracle("yamlv2");
-    let values = generate(0x7EE5_7E90, 12_000);
-    let ours: Vec<String> = values.iter().map(to_yaml_v2).collect();
-    let theirs = run_oracle(&bin, &[], &values);
-    assert_all_equal("yaml.v2", &values, &ours, &theirs, key_less_v2);
+/// One differential corpus: its inputs, where Go's output is recorded, which oracle made it.
+struct Corpus {
+    recording: &'static str,
+    oracle: &'static str,
+    args: &'static [&'static str],
+    inputs: Vec<Value>,
+}
+
+impl Corpus {
+    fn v2_marshal() -> Corpus {
+        Corpus {
+            recording: "go-yaml/v2-marshal.frames",
+            oracle: "yamlv2",
+            args: &[],
+            inputs: generate(0x7EE5_7E90, 12_000),
+        }
+    }
+
+    fn v3_marshal() -> Corpus {
+        Corpus {
+            recording: "go-yaml/v3-marshal.frames",
+            oracle: "yamlv3",
+            args: &["marshal"],
+            inputs: generate(0x3333_0003, 3_000),
+        }
+    }
+
+    /// YAML streams: the snippets, and everything yaml.v2 writes for a generated corpus (it must
+    /// read back like Go reads it). Known difference, left out: Go's reader (YAML 1.1) takes
+    /// U+2028/U+2029 for line breaks inside scalars, the Rust parser (YAML 1.2) keeps them as
+    /// text.
+    fn v3_parse() -> Corpus {
+        let mut texts: Vec<String> = YAML_SNIPPETS.iter().map(|s| s.to_string()).collect();
+        for v in generate(0x00DE_C0DE, 2_000) {
+            let text = to_yaml_v2(&v);
+            if !text.contains(['\u{2028}', '\u{2029}']) {
+                texts.push(text);
+            }
+        }
+        Corpus {
+            recording: "go-yaml/v3-parse.frames",
+            oracle: "yamlv3",
+            args: &["parse"],
+            inputs: texts.into_iter().map(Value::String).collect(),
+        }
+    }
+
+    fn checksum(&self) -> String {
+        recorded::checksum(&serde_json::to_vec(&self.inputs).unwrap())
+    }
+
+    /// Go's frames, as recorded (self-contained tier).
+    fn recorded(&self) -> Vec<Result<String, String>> {
+        let recording = recorded::read(self.recording);
+        recording.assert_input(self.recording, &self.checksum());
+        let frames = recorded::frames(&recording.body);
+        assert_eq!(
+            frames.len(),
+            self.inputs.len(),
+            "{}: frame count",
+            self.recording
+        );
+        frames
+    }
+
+    /// Reference tier: run the live Go oracle; its output must be the recording.
+    fn check_recording(&self) {
+        let body = oracle::run_go(self.oracle, self.args, &self.inputs);
+        assert_eq!(
+            recorded::frames(&body).len(),
+            self.inputs.len(),
+            "oracle frame count"
+        );
+        recorded::check_or_record(
+            self.recording,
+            &oracle::go_producer(&format!(
+                "tests/oracle/{} {}",
+                self.oracle,
+                self.args.join(" ")
+            )),
+            &[("input-sha256", &self.checksum())],
+            &body,
+        );
+    }
 }
 
 #[test]
-fn yaml_v3_matches_go_on_generated_values() {
-    let bin = oracle("yamlv3");
-    let values = generate(0x3333_0003, 3_000);
-    let ours: Vec<String> = values.iter().map(to_yaml_v3).collect();
-    let theirs = run_oracle(&bin, &["marshal"], &values);
-    assert_all_equal("yaml.v3", &values, &ours, &theirs, key_less_v3);
+fn yaml_v2_matches_recorded_go_output() {
+    let corpus = Corpus::v2_marshal();
+    let ours: Vec<String> = corpus.inputs.iter().map(to_yaml_v2).collect();
+    assert_all_equal(
+        "yaml.v2",
+        &corpus.inputs,
+        &ours,
+        &corpus.recorded(),
+        key_less_v2,
+    );
+}
+
+#[test]
+fn yaml_v3_matches_recorded_go_output() {
+    let corpus = Corpus::v3_marshal();
+    let ours: Vec<String> = corpus.inputs.iter().map(to_yaml_v3).collect();
+    assert_all_equal(
+        "yaml.v3",
+        &corpus.inputs,
+        &ours,
+        &corpus.recorded(),
+        key_less_v3,
+    );
+}
+
+#[test]
+#[ignore = "reference tier: runs Go's yaml.v2 (cargo test --locked -- --ignored)"]
+fn recorded_yaml_v2_output_is_what_go_writes() {
+    Corpus::v2_marshal().check_recording();
+}
+
+#[test]
+#[ignore = "reference tier: runs Go's yaml.v3 (cargo test --locked -- --ignored)"]
+fn recorded_yaml_v3_output_is_what_go_writes() {
+    Corpus::v3_marshal().check_recording();
+}
+
+#[test]
+#[ignore = "reference tier: runs Go's yaml.v3 (cargo test --locked -- --ignored)"]
+fn recorded_yaml_v3_parse_results_are_what_go_reads() {
+    Corpus::v3_parse().check_recording();
 }
 
 /// Numbers as the parse oracle writes them: `"#f64:<IEEE bits>"` (Go's JSON round trip makes
@@ -548,20 +542,10 @@ const YAML_SNIPPETS: &[&str] = &[
 ];
 
 #[test]
-fn parse_stream_matches_go_yaml_v3() {
-    let bin = oracle("yamlv3");
-    let mut texts: Vec<String> = YAML_SNIPPETS.iter().map(|s| s.to_string()).collect();
-    // Everything yaml.v2 writes must read back like Go reads it. Known difference, left out:
-    // Go's reader (YAML 1.1) takes U+2028/U+2029 for line breaks inside scalars, the Rust parser
-    // (YAML 1.2) keeps them as text.
-    for v in generate(0x00DE_C0DE, 2_000) {
-        let text = to_yaml_v2(&v);
-        if !text.contains(['\u{2028}', '\u{2029}']) {
-            texts.push(text);
-        }
-    }
-    let inputs: Vec<Value> = texts.iter().map(|t| Value::String(t.clone())).collect();
-    let theirs = run_oracle(&bin, &["parse"], &inputs);
+fn parse_stream_matches_recorded_go_yaml_v3() {
+    let corpus = Corpus::v3_parse();
+    let theirs = corpus.recorded();
+    let texts: Vec<&str> = corpus.inputs.iter().map(|v| v.as_str().unwrap()).collect();
     let mut failures = Vec::new();
     for (text, go) in texts.iter().zip(&theirs) {
         let ours = parse_stream(text);

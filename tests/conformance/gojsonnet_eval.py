@@ -5,6 +5,7 @@ the way Tanka sets it up, and print the result as JSON. The conformance oracle f
     gojsonnet_eval.py ENTRYPOINT [-J DIR]... [--ext-code NAME=CODE]... [--tla-code NAME=CODE]...
                       [--overlay CODE]
                       [--overlay-name NAME] [--max-stack 500] [--natives go|python]
+                      [--natives-oracle BIN]
 
 -J DIR      library path in go-jsonnet order: the LAST one wins, so pass Tanka's list
             [root/vendor, base/vendor, root/lib, base] (tkstep's import_paths reversed).
@@ -12,9 +13,9 @@ the way Tanka sets it up, and print the result as JSON. The conformance oracle f
             snippet named <entrypoint dir>/<overlay name> so that its relative imports resolve
             from the entrypoint's directory, like tkstep's overlays.
 --natives   where Tanka's native functions come from:
-            go      (default) natives_oracle.go next to this script, run with `go run`: Go's
-                    encoding/json, regexp, crypto/sha256 and gopkg.in/yaml.v3, i.e. exactly the
-                    libraries Tanka uses (needs Debian golang-go + golang-gopkg-yaml.v3-dev);
+            go      (default) the natives oracle (tests/oracle/natives, built by the test
+                    harness; pass its binary with --natives-oracle): Go's encoding/json, regexp,
+                    crypto/sha256 and gopkg.in/yaml.v3, i.e. exactly the libraries Tanka uses;
             python  approximations in Python, see the notes on each function below.
 
 `import "tk"` is served by a file named `tk` in a temporary directory added as the lowest-priority
@@ -34,7 +35,6 @@ import tempfile
 
 import _gojsonnet
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 TK_CODE = '{ env: std.extVar("tanka.dev/environment") }\n'
 
 # Parameter names as Tanka registers them.
@@ -62,19 +62,19 @@ def loads(text):
 class GoNatives:
     """Forwards every call to natives_oracle.go -serve (one JSON line per call)."""
 
-    def __init__(self):
-        env = dict(os.environ, GO111MODULE="off")
-        env.setdefault("GOPATH", "/usr/share/gocode")
+    def __init__(self, binary):
+        if not binary:
+            sys.exit("gojsonnet_eval.py: --natives go needs --natives-oracle BIN (the test "
+                     "harness builds it from tests/oracle/natives), or use --natives python")
         try:
             self.proc = subprocess.Popen(
-                ["go", "run", os.path.join(HERE, "natives_oracle.go"), "-serve"],
+                [binary, "-serve"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
-                env=env,
             )
         except FileNotFoundError:
-            sys.exit("gojsonnet_eval.py: `go` not found (use --natives python, or install golang-go)")
+            sys.exit(f"gojsonnet_eval.py: natives oracle {binary} not found")
         atexit.register(self.close)
 
     def close(self):
@@ -87,7 +87,7 @@ class GoNatives:
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError("natives oracle exited (is gopkg.in/yaml.v3 installed?)")
+            raise RuntimeError("natives oracle exited")
         answer = json.loads(line)
         if answer.get("err"):
             raise RuntimeError(answer["err"])
@@ -325,6 +325,8 @@ def main():
     parser.add_argument("--overlay-name", default="overlay")
     parser.add_argument("--max-stack", type=int, default=500)
     parser.add_argument("--natives", choices=["go", "python"], default="go")
+    parser.add_argument("--natives-oracle", metavar="BIN",
+                        help="binary of tests/oracle/natives (for --natives go)")
     args = parser.parse_args()
 
     entry = os.path.abspath(args.entrypoint)
@@ -345,7 +347,7 @@ def main():
         f.write(TK_CODE)
     jpath = [tk_dir] + [os.path.abspath(p) for p in args.jpath]
 
-    natives = GoNatives().callbacks() if args.natives == "go" else python_callbacks()
+    natives = GoNatives(args.natives_oracle).callbacks() if args.natives == "go" else python_callbacks()
     options = dict(jpathdir=jpath, ext_codes=ext_codes, tla_codes=tla_codes,
                    native_callbacks=natives, max_stack=args.max_stack)
     try:

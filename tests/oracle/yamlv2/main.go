@@ -7,9 +7,7 @@
 //
 // holding yaml.Marshal's output (or its error). One process serves a whole batch.
 //
-// Build offline with Debian's packages golang-go and golang-gopkg-yaml.v2-dev:
-//
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o yamlv2 .
+// Built by the test harness (tests/common/oracle.rs) with the module in tests/oracle.
 package main
 
 import (

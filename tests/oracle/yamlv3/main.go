@@ -12,9 +12,7 @@
 //
 // Output: one frame per element, "<decimal byte length> (ok|err)\n<bytes>".
 //
-// Build offline with Debian's packages golang-go and golang-gopkg-yaml.v3-dev:
-//
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o yamlv3 .
+// Built by the test harness (tests/common/oracle.rs) with the module in tests/oracle.
 package main
 
 import (

@@ -4,10 +4,9 @@
 // Batch mode (default): reads a JSON array of {"fn": name, "args": [...]} from stdin and writes
 // a JSON array of {"ok": result} or {"err": message}.
 // Serve mode (-serve): the same, one JSON object per line in, one per line out, until EOF
-// (used by gojsonnet_eval.py to give go-jsonnet Tanka's natives).
+// (used by tests/conformance/gojsonnet_eval.py to give go-jsonnet Tanka's natives).
 //
-// Run: GO111MODULE=off GOPATH=/usr/share/gocode go run tests/conformance/natives_oracle.go
-// (needs Debian's golang-go and golang-gopkg-yaml.v3-dev).
+// Built by the test harness (tests/common/oracle.rs) with the module in tests/oracle.
 package main
 
 import (
