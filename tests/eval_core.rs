@@ -976,6 +976,10 @@ const KNOWN_JSON_MESSAGE_DIFFERENCES: &[(&str, &str)] = &[
         "invalid character '2' after array element",
         "invalid character '2' after value",
     ),
+    (
+        "invalid character '\"' after object key:value pair",
+        "invalid character '\"' after value",
+    ),
 ];
 
 /// Whether tkstep's error `ours` for a call of native `name` is the error Go gave (`go`):
