@@ -11,12 +11,10 @@ use std::time::{Duration, Instant};
 
 use tkstep::output::{self, DirMode, FileSet, OutputError, PAUSE_HOOK_VAR, WriteOptions};
 
+use crate::common::manifest_dir as root;
+
 const MICRO: &str = "testdata/project/environments/mimir-microservices";
 const MINIMAL: &str = "testdata/project/environments/mimir-minimal";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tkstep"));
