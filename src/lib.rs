@@ -57,6 +57,7 @@ pub mod export;
 mod go_quote;
 mod input;
 pub mod manifest;
+pub mod mimir;
 pub mod output;
 pub mod overlay;
 pub mod plan;

@@ -1,9 +1,9 @@
 //! `read-capacity` and `write-capacity`: at every step at least one side can serve the path.
 
-use super::layout::{Group, WorkloadSet, group_label};
 use super::rules::Rule;
 use super::view::StepView;
 use super::{Ctx, Finding};
+use crate::mimir::{Group, WorkloadSet, group_label};
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     path(ctx, out, Rule::ReadCapacity, "read", |s| s.read_path);

@@ -210,8 +210,8 @@ fn is_identifier(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::layout::{MICROSERVICES, READ_WRITE};
     use super::*;
+    use crate::mimir::{MICROSERVICES, READ_WRITE};
 
     #[test]
     fn finds_patches_of_old_objects_only() {

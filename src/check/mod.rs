@@ -23,7 +23,6 @@
 
 mod capacity;
 mod final_state;
-mod layout;
 mod removals;
 mod report;
 mod ruler;
@@ -33,7 +32,7 @@ mod view;
 mod write_path;
 mod zones;
 
-pub use layout::{
+pub use crate::mimir::{
     Direction, Group, MICROSERVICES, Mode, NamePattern, READ_WRITE, Role, Sides, WorkloadSet,
     group_label, group_matches,
 };

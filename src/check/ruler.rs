@@ -9,10 +9,10 @@
 //!   mimir-backend pointing at mimir-read) needs the addressed frontend, and for the ruler's
 //!   own remote-evaluation path all of its workloads, to have replicas.
 
-use super::layout::WorkloadSet;
 use super::rules::Rule;
 use super::view::StepView;
 use super::{Ctx, Finding, join_names};
+use crate::mimir::WorkloadSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 const ADDRESS_FLAG: &str = "ruler.query-frontend.address";

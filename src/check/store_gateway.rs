@@ -6,9 +6,9 @@
 //! store-gateways to 0 it must roll out `=true` (step 5.1), while the side that stays keeps
 //! `=false`. An unset flag counts as Mimir's default, `true`.
 
-use super::layout::{Mode, group_matches};
 use super::rules::Rule;
 use super::{Ctx, Finding};
+use crate::mimir::{Mode, group_matches};
 use std::collections::BTreeSet;
 
 /// The flag, without its leading dash.

@@ -2,7 +2,7 @@
 //! container args and volume claim templates, and the KEDA autoscalers targeting them.
 
 use super::StepRef;
-use super::layout::{Group, group_matches};
+use crate::mimir::{Group, group_matches};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

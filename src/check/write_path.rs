@@ -5,10 +5,10 @@
 //! side has no separate entry (read-write: mimir-write zones are their own entry) the
 //! hand-over applies to its zones.
 
-use super::layout::{Group, group_label};
 use super::rules::Rule;
 use super::view::StepView;
 use super::{Ctx, Finding, join_names};
+use crate::mimir::{Group, group_label};
 use std::collections::BTreeSet;
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -5,9 +5,9 @@
 //! step before the first read-write object appears (step 1 before step 2); moving back, the
 //! microservices must come up zone-aware.
 
-use super::layout::group_label;
 use super::view::StepView;
 use super::{Ctx, Finding, Rule, WorkloadSet, join_names};
+use crate::mimir::group_label;
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let (old, new) = (&ctx.sides.old, &ctx.sides.new);

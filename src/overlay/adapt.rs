@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::jsonnet;
-use crate::check::Direction;
+use crate::mimir::Direction;
 use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan, PlanError, ReadScaling, State, Step};
 
 /// `_config` keys Mimir's read-write mode asserts to be false.

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::check::Direction;
+use crate::mimir::Direction;
 
 use super::{
     FlagTerm, Params, Plan, ReadScaling, Step, StepCheck, StepKind, Wait, WaitDuration,

@@ -47,7 +47,7 @@ use super::{
     Change, OrderedMap, Plan, PlanError, ReplicaOverride, Step, StepCheck, StepKind, Wait,
     WorkloadKind,
 };
-use crate::check::Direction;
+use crate::mimir::Direction;
 
 /// The format of a plan file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedMap;
-use crate::check::Direction;
+use crate::mimir::Direction;
 
 /// A staged change of an environment: an ordered list of steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -27,7 +27,7 @@ use super::{
     DEFAULT_READ_WRITE_REPLICAS, Params, Plan, Step, StepCheck, StepKind, TO_MICROSERVICES,
     WorkloadKind,
 };
-use crate::check::Direction;
+use crate::mimir::Direction;
 
 use StepKind::{Config, Route, Verify, Wait};
 use WorkloadKind::{Deployment, StatefulSet};
