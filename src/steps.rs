@@ -47,7 +47,7 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::overlay::adapt())'s questions by rendering the environment. Renders
+/// Answers [`adapt`](crate::plan::adapt())'s questions by rendering the environment. Renders
 /// are kept (keyed by the overlay Jsonnet without its header) so that [`PlanRun::new`] can
 /// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {
@@ -147,7 +147,7 @@ impl EnvProbe for RendererProbe<'_> {
     }
 }
 
-/// Adapt `plan` to the environment behind `renderer` (see [`crate::overlay::adapt()`]).
+/// Adapt `plan` to the environment behind `renderer` (see [`crate::plan::adapt()`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
     Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
 }

@@ -15,12 +15,11 @@
 //! sort in plan order), the step id keeps its dots (`06-5.2-scale-down-read-backend.libsonnet`);
 //! any character other than ASCII letters, digits, `.`, `_` and `-` is replaced by `-`.
 
-pub mod adapt;
 pub mod jsonnet;
 
 use std::fmt::Write;
 
-pub use adapt::{
+pub use crate::plan::{
     Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
     MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
 };

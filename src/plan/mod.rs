@@ -25,6 +25,7 @@
 //! assert_eq!(state.override_for("querier_deployment").unwrap().replicas, 0);
 //! ```
 
+mod adapt;
 mod builtin;
 mod cumulative;
 mod file;
@@ -33,6 +34,10 @@ mod ordered;
 mod params;
 mod reverse;
 
+pub use adapt::{
+    Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
+    MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
+};
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};

@@ -33,8 +33,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::jsonnet;
 use crate::mimir::Direction;
+use crate::overlay::jsonnet;
 use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan, PlanError, ReadScaling, State, Step};
 
 /// `_config` keys Mimir's read-write mode asserts to be false.
@@ -89,7 +89,7 @@ pub trait EnvProbe {
     fn config(&mut self, key: &str) -> crate::Result<Option<Value>>;
 
     /// The Kubernetes library import the environment already uses (e.g.
-    /// `ksonnet-util/kausal.libsonnet`), if one is found. See [`super::detect_k8s_import`].
+    /// `ksonnet-util/kausal.libsonnet`), if one is found. See [`crate::overlay::detect_k8s_import`].
     fn k8s_import(&mut self) -> crate::Result<Option<String>>;
 }
 
@@ -186,7 +186,7 @@ impl AdaptedPlan {
     /// overlay file name, config steps only), `nothing_to_do` and `adaptations`
     /// (`[{kind, message}]`).
     pub fn to_json(&self) -> Value {
-        let files = super::file_names(&self.plan);
+        let files = crate::overlay::file_names(&self.plan);
         let steps = self
             .plan
             .steps
@@ -215,7 +215,7 @@ impl AdaptedPlan {
     /// description, then its adaptations (`~` changed, `i` note, `!` warning).
     pub fn to_text(&self) -> String {
         let mut out = format!("plan {}: {}\n", self.plan.name, self.plan.description);
-        let files = super::file_names(&self.plan);
+        let files = crate::overlay::file_names(&self.plan);
         for (i, step) in self.plan.steps.iter().enumerate() {
             out.push('\n');
             out.push_str(&format!("{:<6} {:<32} {}", step.id, step.name, step.kind));
