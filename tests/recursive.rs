@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use tkstep::plan::{Params, Plan, TO_READ_WRITE};
+use tkstep::plan::{Params, PlanSource, TO_READ_WRITE};
 use tkstep::repo::{self, EnvKind, RepoReport, RunOptions, Status};
 
 fn repo_dir() -> PathBuf {
@@ -23,10 +23,9 @@ fn settings() -> insta::Settings {
 }
 
 fn options(name: Option<&str>, jobs: Option<usize>) -> RunOptions {
-    let params = Params::default();
     RunOptions {
-        plan: Plan::builtin(TO_READ_WRITE, &params).unwrap(),
-        params,
+        plan: PlanSource::Builtin(TO_READ_WRITE.to_string()),
+        params: Params::default(),
         name: name.map(str::to_string),
         jobs,
         timeout: Some(repo::DEFAULT_TIMEOUT),

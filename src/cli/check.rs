@@ -1,7 +1,6 @@
 //! `tkstep check`: run the migration safety rules on every rendered step.
 
 use clap::Args;
-use tkstep::steps::PlanRun;
 
 use super::common::{EnvArgs, PlanArgs};
 use super::output;
@@ -37,8 +36,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         return super::recursive::run_check(args);
     }
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.select(Some(&renderer))?;
-    let run = PlanRun::new(&renderer, &plan, &params)?;
+    let run = args.plan.run(&renderer)?;
     let findings = run.check();
     let text = if args.json {
         findings.to_json() + "\n"

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use tkstep::manifest::Targets;
-use tkstep::overlay::AdaptedPlan;
-use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
-use tkstep::{OpenOptions, Renderer, steps};
+use tkstep::plan::{
+    AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE,
+};
+use tkstep::steps::{self, PlanRun, RunSettings};
+use tkstep::{OpenOptions, Renderer};
 
 use super::UsageError;
 
@@ -305,20 +307,32 @@ impl PlanArgs {
         Ok(params)
     }
 
-    /// The plan every command follows: the `--plan-file` when given, else the built-in
-    /// `--plan`. With an environment, parameters left to it are read from it first (the
-    /// reverse plan's replica totals); without one, the plan is as written.
+    /// Where the plan comes from: the `--plan-file` when given, else the built-in `--plan`.
+    pub fn source(&self) -> PlanSource {
+        match &self.plan_file {
+            Some(path) => PlanSource::File(path.clone()),
+            None => PlanSource::Builtin(self.plan.clone()),
+        }
+    }
+
+    /// The plan every command follows ([`steps::select_plan`]). With an environment,
+    /// parameters left to it are read from it first (the reverse plan's replica totals);
+    /// without one, the plan is as written.
     pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
-        let mut params = self.params()?;
-        if let Some(path) = &self.plan_file {
-            return Ok((Plan::from_file(path)?, params));
-        }
-        if let Some(renderer) = renderer
-            && self.plan == TO_MICROSERVICES
-        {
-            params = steps::resolve_params(renderer, &params)?;
-        }
-        Ok((Plan::builtin(&self.plan, &params)?, params))
+        Ok(steps::select_plan(
+            &self.source(),
+            &self.params()?,
+            renderer,
+        )?)
+    }
+
+    /// The plan adapted to the environment behind `renderer` and rendered at every step, on
+    /// every core. The process exits after the command: the evaluator threads leak their
+    /// objects rather than collect them.
+    pub fn run(&self, renderer: &Renderer) -> anyhow::Result<PlanRun> {
+        let (plan, params) = self.select(Some(renderer))?;
+        let settings = RunSettings::default().leak_at_exit(true);
+        Ok(PlanRun::with_settings(renderer, &plan, &params, &settings)?)
     }
 
     /// The plan adapted to the environment behind `renderer`.

@@ -3,7 +3,7 @@
 use clap::Args;
 use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepDiff, StepJson};
 use tkstep::escape::control;
-use tkstep::steps::{self, PlanRun, RenderedStep};
+use tkstep::steps::{self, PlanRun, RenderedStep, RunSettings};
 
 use super::common::{ColorChoice, EnvArgs, PlanArgs, TargetArgs};
 use super::{EXIT_OK, output};
@@ -88,7 +88,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             }
         },
         None => {
-            let mut run = PlanRun::new(&renderer, &plan, &params)?;
+            let settings = RunSettings::default().leak_at_exit(true);
+            let mut run = PlanRun::with_settings(&renderer, &plan, &params, &settings)?;
             let trailer = (!args.json).then(|| {
                 let s = run.check().summary();
                 format!(

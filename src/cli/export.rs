@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use tkstep::export::{self, StepOutput};
-use tkstep::steps::PlanRun;
 
 use super::common::{EnvArgs, PlanArgs};
 use super::{EXIT_OK, files, output};
@@ -36,8 +35,7 @@ pub struct ExportArgs {
 /// Run `tkstep export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.select(Some(&renderer))?;
-    let run = PlanRun::new(&renderer, &plan, &params)?;
+    let run = args.plan.run(&renderer)?;
     let outputs: Vec<StepOutput<'_>> = run
         .steps
         .iter()

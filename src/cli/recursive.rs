@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use tkstep::escape::control;
+use tkstep::plan::{Plan, PlanSource};
 use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
 
 use super::check::CheckArgs;
@@ -81,10 +82,14 @@ fn run(
         )
         .into());
     }
-    let (plan, params) = plan.select(None)?;
+    // A plan file is read once, for every environment.
+    let source = match plan.source() {
+        PlanSource::File(path) => PlanSource::Plan(Plan::from_file(&path)?),
+        source => source,
+    };
     let options = RunOptions {
-        plan,
-        params,
+        plan: source,
+        params: plan.params()?,
         name: env.name.clone(),
         jobs: recursive.jobs,
         timeout: (!recursive.timeout.is_zero()).then_some(recursive.timeout),

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use tkstep::runbook::{self, Runbook, TkTarget};
-use tkstep::steps::PlanRun;
 
 use super::common::{EnvArgs, PlanArgs};
 use super::{EXIT_OK, files, output};
@@ -50,8 +49,7 @@ pub struct RunbookArgs {
 /// Run `tkstep runbook`.
 pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
-    let (plan, params) = args.plan.select(Some(&renderer))?;
-    let run = PlanRun::new(&renderer, &plan, &params)?;
+    let run = args.plan.run(&renderer)?;
     let book = Runbook::build(&run, &TkTarget::of(&renderer));
     let text = match args.format {
         Format::Md => runbook::markdown::render(&book),

@@ -48,6 +48,18 @@ pub use model::{
 pub use ordered::OrderedMap;
 pub use params::{DEFAULT_K8S_IMPORT, DEFAULT_READ_WRITE_REPLICAS, Params, ReadScaling};
 
+/// Where the plan to follow comes from (see [`crate::steps::select_plan`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PlanSource {
+    /// A built-in plan by name (one of [`BUILTIN_PLANS`]), built from the parameters.
+    Builtin(String),
+    /// A plan file, YAML or JSON ([`Plan::from_file`]).
+    File(std::path::PathBuf),
+    /// A plan already built, followed as is.
+    Plan(Plan),
+}
+
 /// Errors building, selecting or adapting a plan.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {

@@ -9,7 +9,8 @@
 //!    renders the plan ([`PlanRun`](crate::steps::PlanRun)), diffs consecutive steps and runs
 //!    the checks, summing up in an [`EnvReport`];
 //! 3. [`run`] does both for a whole directory on all cores (rayon): one task per `main.jsonnet`
-//!    to list, then one task per environment to run. A [`Renderer`](crate::Renderer) holds a
+//!    to list, then one task per environment to run, within one budget of evaluator threads
+//!    ([`RunOptions::jobs`]). A [`Renderer`](crate::Renderer) holds a
 //!    jrsonnet state that cannot move between threads, so every task opens its environment
 //!    itself; nothing is shared between environments (like Tanka, which builds a fresh VM per
 //!    environment).
@@ -21,13 +22,12 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use tkstep::plan::{Params, Plan, TO_READ_WRITE};
+//! use tkstep::plan::{Params, PlanSource, TO_READ_WRITE};
 //! use tkstep::repo::{self, RunOptions, Status};
 //!
-//! let params = Params::default();
 //! let options = RunOptions {
-//!     plan: Plan::builtin(TO_READ_WRITE, &params)?,
-//!     params,
+//!     plan: PlanSource::Builtin(TO_READ_WRITE.to_string()),
+//!     params: Params::default(),
 //!     name: None,
 //!     jobs: None,
 //!     timeout: Some(repo::DEFAULT_TIMEOUT),
@@ -60,6 +60,7 @@ pub use run::{
 };
 
 use crate::Result;
+use crate::steps::RunSettings;
 
 /// Told about the progress of [`run`] (e.g. to draw a progress bar). Called from worker
 /// threads. `()` ignores everything.
@@ -167,12 +168,18 @@ pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<
     for row in &rows {
         progress.finished(row);
     }
+    // One budget of evaluator threads: environments at once, each on its share.
+    let jobs = options
+        .jobs
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let settings = RunSettings::default().threads(jobs / envs.len().max(1));
     let shared = Arc::new(options.clone());
     let outcomes = bounded::map_bounded(
         &envs,
-        options.jobs,
+        Some(jobs.min(envs.len().max(1))),
         options.timeout,
-        move |env| run_env(env, &shared),
+        move |env| run_env(env, &shared, &settings),
         |outcome, env| progress.finished(&row_of(outcome.clone(), env)),
     );
     rows.extend(envs.iter().zip(outcomes).map(|(env, o)| row_of(o, env)));

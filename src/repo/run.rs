@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::{EnvKind, EnvRef};
 use crate::check::{Finding, Severity};
 use crate::diff::{Counts, DiffOptions};
-use crate::plan::{Params, Plan, PlanError};
-use crate::steps::PlanRun;
+use crate::plan::{Params, PlanError, PlanSource};
+use crate::steps::{PlanRun, RunSettings, select_plan};
 use crate::{Error, Renderer};
 
 /// The Jsonnet question asked of every environment's data (bound to `value`): is it a Mimir
@@ -23,13 +23,15 @@ pub const NOT_MIMIR_NOTE: &str = "not Mimir-like: no _config.deployment_mode";
 /// What to run on every environment.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The plan (e.g. [`Plan::builtin`]).
-    pub plan: Plan,
+    /// The plan: built-in (the reverse plan takes its replica totals from each environment,
+    /// see [`select_plan`]), from a file, or already built.
+    pub plan: PlanSource,
     /// Its parameters.
     pub params: Params,
     /// Keep only environments whose `metadata.name` is exactly this (`tk export -r --name`).
     pub name: Option<String>,
-    /// Number of threads (`None`: one per core).
+    /// Evaluator threads in all (`None`: one per core), shared by the environments: as many
+    /// environments run at once, each on `jobs / environments` threads (at least one).
     pub jobs: Option<usize>,
     /// Time given to each environment, for listing it and again for running the plan on it
     /// (`None`: no limit; see [`DEFAULT_TIMEOUT`](super::DEFAULT_TIMEOUT)). One that takes
@@ -213,9 +215,17 @@ impl EnvReport {
 /// Open `env`, check that it is Mimir-like, run the plan on it (render every step, diff
 /// consecutive steps, run the checks) and sum up. Never panics on a bad environment: errors
 /// become a [`Status::Failed`] row.
-pub fn run_env(env: &EnvRef, options: &RunOptions) -> EnvReport {
+///
+/// The plan runs on `settings.threads` threads; the environment's Jsonnet objects are
+/// collected before this returns (whatever [`RunSettings::leak_at_exit`] says), so that a
+/// whole repository runs in the memory of its largest environments.
+pub fn run_env(env: &EnvRef, options: &RunOptions, settings: &RunSettings) -> EnvReport {
     let start = Instant::now();
-    let mut row = match env.open().and_then(|r| run_opened(env, &r, options)) {
+    let settings = settings.leak_at_exit(false);
+    let mut row = match env
+        .open()
+        .and_then(|r| run_opened(env, &r, options, &settings))
+    {
         Ok(row) => row,
         Err(e) => EnvReport::failed(&env.path, &env.name, env.kind, e.to_string()),
     };
@@ -223,7 +233,12 @@ pub fn run_env(env: &EnvRef, options: &RunOptions) -> EnvReport {
     row
 }
 
-fn run_opened(env: &EnvRef, renderer: &Renderer, options: &RunOptions) -> crate::Result<EnvReport> {
+fn run_opened(
+    env: &EnvRef,
+    renderer: &Renderer,
+    options: &RunOptions,
+    settings: &RunSettings,
+) -> crate::Result<EnvReport> {
     let skipped = || {
         let mut row = EnvReport::new(&env.path, &env.name, env.kind, Status::Skipped);
         row.note = Some(NOT_MIMIR_NOTE.to_string());
@@ -232,22 +247,8 @@ fn run_opened(env: &EnvRef, renderer: &Renderer, options: &RunOptions) -> crate:
     if !is_mimir_like(renderer)? {
         return Ok(skipped());
     }
-    // The built-in reverse plan takes its replica totals from each environment (as the
-    // single-environment commands do), so rebuild it per environment.
-    let (plan, params);
-    let (plan, params) = if options.plan.name == crate::plan::TO_MICROSERVICES
-        && Plan::builtin(&options.plan.name, &options.params)
-            .ok()
-            .as_ref()
-            == Some(&options.plan)
-    {
-        params = crate::steps::resolve_params(renderer, &options.params)?;
-        plan = Plan::builtin(&options.plan.name, &params)?;
-        (&plan, &params)
-    } else {
-        (&options.plan, &options.params)
-    };
-    let run = match PlanRun::new(renderer, plan, params) {
+    let (plan, params) = select_plan(&options.plan, &options.params, Some(renderer))?;
+    let run = match PlanRun::with_settings(renderer, &plan, &params, settings) {
         Ok(run) => run,
         Err(Error::Plan(PlanError::NotMimirLike)) => return Ok(skipped()),
         // When the environment itself does not render, say so rather than naming the step

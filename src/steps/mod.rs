@@ -1,21 +1,29 @@
 //! Render every step of a plan on one environment.
 //!
 //! [`adapt_plan`] adapts a plan to the environment (through [`RendererProbe`], which answers the
-//! plan's questions by rendering the environment), and [`render_plan`] renders the environment
+//! plan's questions by rendering the environment), and [`PlanRun`] renders the environment
 //! before any step and after each config step (with that step's cumulative overlay), reusing one
-//! evaluator per thread so that libraries are parsed and evaluated once on each.
+//! evaluator per thread so that libraries are parsed and evaluated once on each
+//! ([`RunSettings`] says how many threads). [`select_plan`] picks the plan to follow and
+//! [`resolve_params`] fills in what the environment decides.
+
+mod parallel;
+mod params;
+mod probe;
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+pub use parallel::RunSettings;
+pub use params::{resolve_params, select_plan};
+pub use probe::RendererProbe;
 
 use crate::Result;
-use crate::check::{self, Direction, Findings, StepRef};
+use crate::check::{self, Findings, StepRef};
 use crate::diff::{DiffOptions, StepDiff, Timeline};
-use crate::eval::Overlay;
 use crate::manifest::Manifest;
-use crate::overlay::{self, AdaptedPlan, Candidate, EnvProbe, OverlayFile};
-use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan};
+use crate::mimir::Direction;
+use crate::overlay::{self, OverlayFile};
+use crate::plan::{AdaptedPlan, Params, Plan};
 use crate::render::Renderer;
 
 /// The environment as rendered before a step (`index` `None`) or after a config step.
@@ -47,106 +55,6 @@ impl RenderedStep {
     }
 }
 
-/// Answers [`adapt`](crate::plan::adapt())'s questions by rendering the environment. Renders
-/// are kept (keyed by the overlay Jsonnet without its header) so that [`PlanRun::new`] can
-/// reuse them: most candidate states the plan asks about are the states of earlier steps.
-pub struct RendererProbe<'a> {
-    renderer: &'a Renderer,
-    rendered: HashMap<String, Vec<Manifest>>,
-}
-
-impl<'a> RendererProbe<'a> {
-    /// A probe over `renderer`.
-    pub fn new(renderer: &'a Renderer) -> Self {
-        Self {
-            renderer,
-            rendered: HashMap::new(),
-        }
-    }
-
-    /// The renders made so far, keyed by overlay body ([`overlay::jsonnet::body`]).
-    pub fn into_rendered(self) -> HashMap<String, Vec<Manifest>> {
-        self.rendered
-    }
-}
-
-impl EnvProbe for RendererProbe<'_> {
-    fn renders(&mut self, candidate: &Candidate<'_>, kind: &str, name: &str) -> Result<bool> {
-        if !self.rendered.contains_key(candidate.jsonnet) {
-            let overlay = Overlay {
-                name: format!("step {} (candidate overlay)", candidate.step),
-                code: candidate.jsonnet.to_string(),
-            };
-            let manifests = self.renderer.render(Some(&overlay))?;
-            self.rendered
-                .insert(candidate.jsonnet.to_string(), manifests);
-        }
-        Ok(self.rendered[candidate.jsonnet]
-            .iter()
-            .any(|m| m.kind() == kind && m.name() == name))
-    }
-
-    fn field_renders(
-        &mut self,
-        candidate: &Candidate<'_>,
-        field: &str,
-        kind: &str,
-        name: &str,
-    ) -> Result<bool> {
-        if let Some(manifests) = self.rendered.get(candidate.jsonnet) {
-            return Ok(manifests
-                .iter()
-                .any(|m| m.kind() == kind && m.name() == name));
-        }
-        // Evaluate only that field of `<environment> + <candidate overlay>`, not everything.
-        let expr = format!(
-            "local patched = value + ({code}\n);\n\
-             local f = {field};\n\
-             std.objectHasAll(patched, f) && std.isObject(patched[f]) \
-             && std.get(patched[f], 'kind') == {kind} \
-             && std.get(std.get(patched[f], 'metadata', {{}}), 'name') == {name}",
-            code = candidate.jsonnet,
-            field = overlay::jsonnet::string(field),
-            kind = overlay::jsonnet::string(kind),
-            name = overlay::jsonnet::string(name),
-        );
-        Ok(self.renderer.evaluate_expr(&expr)? == Value::Bool(true))
-    }
-
-    fn config(&mut self, key: &str) -> Result<Option<Value>> {
-        let key = overlay::jsonnet::string(key);
-        let expr = format!(
-            "if std.objectHasAll(value, '_config') && std.objectHasAll(value._config, {key}) \
-             then [value._config[{key}]] else []"
-        );
-        let found = self.renderer.evaluate_expr(&expr)?;
-        Ok(match found {
-            Value::Array(mut items) if items.len() == 1 => items.pop(),
-            _ => None,
-        })
-    }
-
-    fn k8s_import(&mut self) -> Result<Option<String>> {
-        let entry = &self.renderer.paths().entrypoint;
-        let source = crate::input::read_regular(entry, crate::input::MAX_SOURCE_BYTES)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok());
-        if let Some(source) = source
-            && let Some(found) = overlay::detect_k8s_import(&source)
-        {
-            return Ok(Some(found));
-        }
-        let default = DEFAULT_K8S_IMPORT;
-        let resolvable = self
-            .renderer
-            .paths()
-            .import_paths()
-            .iter()
-            .any(|dir| dir.join(default).is_file());
-        Ok(resolvable.then(|| default.to_string()))
-    }
-}
-
 /// Adapt `plan` to the environment behind `renderer` (see [`crate::plan::adapt()`]).
 pub fn adapt_plan(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<AdaptedPlan> {
     Ok(adapt_plan_keeping_renders(renderer, plan, params)?.0)
@@ -161,31 +69,6 @@ fn adapt_plan_keeping_renders(
     let mut probe = RendererProbe::new(renderer);
     let adapted = overlay::adapt(plan, params, &mut probe)?;
     Ok((adapted, probe.into_rendered()))
-}
-
-/// `params` with what the environment decides filled in: the reverse plan's zone replica
-/// totals ([`Params::ingester_replicas`], [`Params::store_gateway_replicas`]) default to the
-/// read-write side's current capacity, `_config.mimir_write_replicas` and
-/// `_config.mimir_backend_replicas` (library defaults included). Values already set are kept;
-/// a key that is missing or not a positive whole number leaves the parameter unset.
-pub fn resolve_params(renderer: &Renderer, params: &Params) -> Result<Params> {
-    let mut probe = RendererProbe::new(renderer);
-    let mut out = params.clone();
-    let mut read = |key: &str| -> Result<Option<u32>> {
-        Ok(probe
-            .config(key)?
-            .as_ref()
-            .and_then(Value::as_u64)
-            .filter(|n| *n > 0)
-            .and_then(|n| u32::try_from(n).ok()))
-    };
-    if out.ingester_replicas.is_none() {
-        out.ingester_replicas = read("mimir_write_replicas")?;
-    }
-    if out.store_gateway_replicas.is_none() {
-        out.store_gateway_replicas = read("mimir_backend_replicas")?;
-    }
-    Ok(out)
 }
 
 /// Labels of the rendered states: `00-before`, then `NN-<name>` per config step, the last one
@@ -215,141 +98,43 @@ fn labels_of(plan: &AdaptedPlan, files: &[OverlayFile]) -> Vec<String> {
 ///
 /// A step that fails to evaluate is reported with its id and the Jsonnet error.
 pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<RenderedStep>> {
-    Ok(render_in_parallel(renderer, || Ok((plan.clone(), HashMap::new())))?.1)
-}
-
-/// Work shared between this thread and the extra evaluators on other threads.
-#[derive(Default)]
-struct Pool {
-    /// What to render (index among the overlay files, overlay); `None` until known.
-    jobs: std::sync::Mutex<Option<Vec<(usize, Overlay)>>>,
-    published: std::sync::Condvar,
-    next: std::sync::atomic::AtomicUsize,
-    done: std::sync::Mutex<Vec<(usize, Result<Vec<Manifest>>)>>,
-    /// The environment before any step, rendered by the first worker while this thread adapts.
-    before: std::sync::Mutex<Option<Result<Vec<Manifest>>>>,
-}
-
-impl Pool {
-    /// Publish `jobs` and wake the waiting workers; a second call changes nothing.
-    fn publish(&self, jobs: Vec<(usize, Overlay)>) {
-        let mut guard = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
-            *guard = Some(jobs);
-            self.published.notify_all();
-        }
-    }
-
-    /// Take jobs until none is left.
-    fn work(&self, renderer: &Renderer) {
-        let mut guard = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
-        while guard.is_none() {
-            guard = self
-                .published
-                .wait(guard)
-                .unwrap_or_else(|e| e.into_inner());
-        }
-        let jobs = guard.clone().unwrap_or_default();
-        drop(guard);
-        loop {
-            let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((i, overlay)) = jobs.get(k) else {
-                break;
-            };
-            let result = renderer.render(Some(overlay));
-            self.done
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((*i, result));
-        }
-    }
-}
-
-/// Publishes no jobs when dropped before any were published (`prepare` failed or panicked), so
-/// that the waiting workers end (or the thread scope never would).
-struct Release<'a>(&'a Pool);
-
-impl Drop for Release<'_> {
-    fn drop(&mut self) {
-        self.0.publish(Vec::new());
-    }
+    let settings = RunSettings::default();
+    Ok(render_states(renderer, &settings, || Ok((plan.clone(), HashMap::new())))?.1)
 }
 
 /// Prepare the plan (`prepare`: adapt it, keeping the renders that needed) on this thread while
-/// extra evaluators start on the other cores, then render every state on all of them.
-///
-/// A renderer cannot cross threads, so each worker opens the environment itself; the first one
-/// renders the environment as it is meanwhile. Steps are taken from one queue, so a worker that
-/// is slower to start simply renders fewer. If a worker cannot open the environment, this thread
-/// renders what it would have.
-fn render_in_parallel(
+/// extra evaluators start, then render every state not rendered yet on all of them.
+fn render_states(
     renderer: &Renderer,
+    settings: &RunSettings,
     prepare: impl FnOnce() -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)>,
 ) -> Result<(AdaptedPlan, Vec<RenderedStep>)> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
-    let pool = Pool::default();
-    let reopener = renderer.reopener();
-    let prepared = std::thread::scope(|scope| -> Result<_> {
-        for w in 0..workers {
-            let (pool, reopener) = (&pool, &reopener);
-            scope.spawn(move || {
-                let Ok(own) = reopener.open() else {
-                    return;
-                };
-                if w == 0 {
-                    let before = own.render(None);
-                    *pool.before.lock().unwrap_or_else(|e| e.into_inner()) = Some(before);
-                }
-                pool.work(&own);
-                crate::eval::leak_thread_objects();
-            });
-        }
-        let _release = Release(&pool);
+    let ((plan, files, mut after), rendered) = parallel::render(renderer, settings, || {
         let (plan, mut known) = prepare()?;
         let files = overlay::files(&plan);
         // Per overlay file: its render if the adaptation made it, else `None` (a job).
-        let mut after: Vec<Option<Result<Vec<Manifest>>>> = Vec::with_capacity(files.len());
-        let mut jobs = Vec::new();
-        for (n, file) in files.iter().enumerate() {
-            after.push(known.remove(file.body()).map(Ok));
-            if after[n].is_none() {
-                jobs.push((n, file.overlay()));
-            }
-        }
-        pool.publish(jobs);
-        pool.work(renderer);
-        Ok((plan, files, after))
-    });
-    let (plan, files, mut after) = match prepared {
-        Ok(prepared) => prepared,
-        // When the environment itself does not render, that is the error, not the step
-        // whose adaptation happened to render it first.
-        Err(e) => {
-            return Err(
-                match pool.before.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                    Some(Err(before)) => before,
-                    Some(Ok(_)) => e,
-                    None => renderer.render(None).err().unwrap_or(e),
-                },
-            );
-        }
-    };
-    for (n, result) in pool.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        after[n] = Some(result);
-    }
-    // Unless a worker rendered it (none started, or the first failed to open), render it here.
-    let before = match pool.before.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        Some(result) => result?,
-        None => renderer.render(None)?,
-    };
+        let after: Vec<Option<Vec<Manifest>>> =
+            files.iter().map(|f| known.remove(f.body())).collect();
+        let jobs = files
+            .iter()
+            .zip(&after)
+            .filter(|(_, known)| known.is_none())
+            .map(|(file, _)| file.overlay())
+            .collect();
+        Ok(((plan, files, after), jobs))
+    })?;
+    let mut jobs = rendered.jobs.into_iter();
     let mut labels = labels_of(&plan, &files).into_iter();
     let mut out = Vec::with_capacity(files.len() + 1);
     let label = labels
         .next()
         .expect("a label for the state before any step");
-    out.push(rendered_step(&plan, None, label, before));
-    for ((file, result), label) in files.into_iter().zip(after).zip(labels) {
-        let manifests = result.expect("this thread takes every job left")?;
+    out.push(rendered_step(&plan, None, label, rendered.before?));
+    for ((file, known), label) in files.into_iter().zip(after.iter_mut()).zip(labels) {
+        let manifests = match known.take() {
+            Some(manifests) => manifests,
+            None => jobs.next().expect("a render per job")?,
+        };
         out.push(rendered_step(&plan, Some(file), label, manifests));
     }
     Ok((plan, out))
@@ -439,9 +224,24 @@ impl PlanRun {
     /// Adapt `plan` to the environment behind `renderer` and render every step.
     ///
     /// The plan is adapted on this thread while extra evaluators start on the other cores; then
-    /// every step is rendered on all of them (one evaluator per thread).
+    /// every step is rendered on all of them (one evaluator per thread). See
+    /// [`PlanRun::with_settings`] to choose the number of threads.
     pub fn new(renderer: &Renderer, plan: &Plan, params: &Params) -> Result<Self> {
-        let (plan, steps) = render_in_parallel(renderer, || {
+        Self::with_settings(renderer, plan, params, &RunSettings::default())
+    }
+
+    /// [`PlanRun::new`] on `settings.threads` evaluator threads (this one included).
+    ///
+    /// Nothing of the run stays behind: the extra threads end with it and collect their
+    /// Jsonnet objects (unless [`RunSettings::leak_at_exit`]), and `renderer`'s objects are
+    /// collected when it is dropped.
+    pub fn with_settings(
+        renderer: &Renderer,
+        plan: &Plan,
+        params: &Params,
+        settings: &RunSettings,
+    ) -> Result<Self> {
+        let (plan, steps) = render_states(renderer, settings, || {
             adapt_plan_keeping_renders(renderer, plan, params)
         })?;
         Ok(Self { plan, steps })
