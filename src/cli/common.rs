@@ -354,19 +354,15 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Resolve to yes/no once, before any work.
+    /// Resolve to yes/no once, before any work. `auto` asks anstream about stdout: colour on a
+    /// terminal unless `NO_COLOR` is set to a non-empty value (<https://no-color.org>: an empty
+    /// one changes nothing), `CLICOLOR=0` or `TERM=dumb`/unset; `CLICOLOR_FORCE` forces it.
     pub fn enabled(self) -> bool {
-        use std::io::IsTerminal;
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                    return true;
-                }
-                std::env::var_os("NO_COLOR").is_none()
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                    && std::io::stdout().is_terminal()
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
             }
         }
     }
