@@ -5,9 +5,7 @@
 //! (or `{}`), and `null + {...}` fails to evaluate.
 
 use super::{Ctx, Finding, Rule, WorkloadSet};
-use regex::Regex;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 /// Jsonnet field name suffixes of rendered objects, most specific first.
 const OBJECT_SUFFIXES: &[&str] = &[
@@ -21,12 +19,6 @@ const OBJECT_SUFFIXES: &[&str] = &[
     "_service",
     "_pdb",
 ];
-
-/// `name+:`, `'name'+::`, `['name'] +:` ...
-static PATCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[^A-Za-z0-9_$])\[?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?\s*\]?\s*\+\s*:"#)
-        .unwrap_or_else(|e| unreachable!("constant regex: {e}"))
-});
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(last) = ctx.final_step() else {
@@ -87,125 +79,22 @@ fn is_object_field(field: &str, side: &WorkloadSet) -> bool {
     })
 }
 
-/// Old-mode object fields patched with `+:` in `src`, with their 1-based lines.
+/// Old-mode object fields patched with `+:` in `src`, with their 1-based lines. Found with
+/// jrsonnet's parser, so comments and strings of every kind (text blocks, verbatim strings) are
+/// read as Jsonnet reads them. An overlay that does not parse has failed to render already:
+/// nothing is reported here.
 fn old_patches(src: &str, side: &WorkloadSet) -> BTreeMap<String, Vec<usize>> {
-    let code = code_only(src);
+    let fields = crate::eval::plus_fields("final overlay", src).unwrap_or_default();
     let mut found: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for caps in PATCH.captures_iter(&code) {
-        let Some(m) = caps.get(1) else { continue };
-        if is_object_field(m.as_str(), side) {
-            let line = code[..m.start()].matches('\n').count() + 1;
-            let lines = found.entry(m.as_str().to_string()).or_default();
-            if !lines.contains(&line) {
-                lines.push(line);
+    for field in fields {
+        if is_object_field(&field.name, side) {
+            let lines = found.entry(field.name).or_default();
+            if !lines.contains(&field.line) {
+                lines.push(field.line);
             }
         }
     }
     found
-}
-
-/// Jsonnet source with comments (`//`, `#`, `/* */`) and string contents blanked out
-/// (newlines kept, so line numbers stay right). A string that is exactly an identifier is kept,
-/// as it can be a quoted field name (`'querier_deployment'+:`).
-pub(crate) fn code_only(src: &str) -> String {
-    #[derive(PartialEq)]
-    enum S {
-        Code,
-        Str(char),
-        Line,
-        Block,
-        Text,
-    }
-    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
-    let chars: Vec<char> = src.chars().collect();
-    let mut out = String::with_capacity(src.len());
-    let mut lit = String::new();
-    let mut state = S::Code;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        let triple = c == '|' && next == Some('|') && chars.get(i + 2) == Some(&'|');
-        match state {
-            S::Code => {
-                if c == '/' && next == Some('/') || c == '#' {
-                    state = S::Line;
-                    out.push(' ');
-                } else if c == '/' && next == Some('*') {
-                    state = S::Block;
-                    out.push_str("  ");
-                    i += 1;
-                } else if triple {
-                    state = S::Text;
-                    out.push_str("|||");
-                    i += 2;
-                } else {
-                    if c == '\'' || c == '"' {
-                        state = S::Str(c);
-                        lit.clear();
-                    }
-                    out.push(c);
-                }
-            }
-            S::Str(q) => {
-                if c == '\\' {
-                    lit.push(c);
-                    if let Some(n) = next {
-                        lit.push(n);
-                        i += 1;
-                    }
-                } else if c == q {
-                    if is_identifier(&lit) {
-                        out.push_str(&lit);
-                    } else {
-                        out.extend(lit.chars().map(blank));
-                    }
-                    out.push(c);
-                    state = S::Code;
-                } else {
-                    lit.push(c);
-                }
-            }
-            S::Line => {
-                if c == '\n' {
-                    state = S::Code;
-                }
-                out.push(blank(c));
-            }
-            S::Block => {
-                if c == '*' && next == Some('/') {
-                    state = S::Code;
-                    out.push_str("  ");
-                    i += 1;
-                } else {
-                    out.push(blank(c));
-                }
-            }
-            S::Text => {
-                if triple {
-                    out.push_str("|||");
-                    i += 2;
-                    state = S::Code;
-                } else {
-                    out.push(blank(c));
-                }
-            }
-        }
-        i += 1;
-    }
-    // An unterminated string: keep its line structure.
-    if matches!(state, S::Str(_)) {
-        out.extend(lit.chars().map(blank));
-    }
-    out
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -236,13 +125,13 @@ mod tests {
     }
 
     #[test]
-    fn code_only_keeps_lines_and_field_names() {
-        let s = "a // b\n/* c\nd */ e\n'#f' # g\n'h_i'+: |||\n  j+: k\n|||\n";
-        let out = code_only(s);
-        assert_eq!(out.lines().count(), s.lines().count());
-        assert!(out.contains("'h_i'+:"));
-        for gone in ['b', 'c', 'd', 'f', 'g', 'j', 'k'] {
-            assert!(!out.contains(gone), "{gone} in {out:?}");
-        }
+    fn reads_strings_and_comments_as_jsonnet_does() {
+        // A verbatim string ends at its quote (its backslash escapes nothing), and a text block
+        // or a comment holds no field.
+        let src = "{\n  url: @'C:\\dir\\',\n  querier_deployment+: {},\n  doc: |||\n    distributor_deployment+: {}\n  |||,\n  // ruler_deployment+: {}\n}\n";
+        let found = old_patches(src, &MICROSERVICES);
+        let keys: Vec<&str> = found.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["querier_deployment"]);
+        assert_eq!(found["querier_deployment"], [3]);
     }
 }

@@ -35,6 +35,7 @@ mod json;
 mod json_indent;
 mod natives;
 mod re2;
+mod syntax;
 
 use std::cell::Cell;
 use std::fmt;
@@ -55,6 +56,7 @@ pub use errors::MAX_FRAMES;
 pub use json::MAX_OUTPUT_DEPTH;
 pub use json_indent::json_indent;
 pub use re2::{quote_meta, regex_match, regex_subst};
+pub use syntax::{PlusField, plus_fields};
 
 /// An evaluation error, rendered with file:line:column.
 #[derive(Debug, thiserror::Error)]
