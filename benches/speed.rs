@@ -33,7 +33,8 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use tkstep::diff::DiffOptions;
-use tkstep::overlay::{self, Candidate, EnvProbe};
+use tkstep::overlay;
+use tkstep::plan::{self as plans, Candidate, EnvProbe};
 use tkstep::plan::{Params, Plan};
 use tkstep::steps::{self, PlanRun, RendererProbe};
 use tkstep::{OpenOptions, Renderer};
@@ -488,7 +489,7 @@ impl Breakdown {
             field_queries: 0,
             config_queries: 0,
         };
-        let adapted = overlay::adapt(&plan, &params, &mut probe)?;
+        let adapted = plans::adapt(&plan, &params, &mut probe)?;
         let adapt = ms(start.elapsed());
         let (probe_renders, field_queries, config_queries) = (
             probe.renders.len(),
@@ -595,7 +596,7 @@ impl EnvProbe for CountingProbe<'_> {
         kind: &str,
         name: &str,
     ) -> tkstep::Result<bool> {
-        self.renders.insert(candidate.jsonnet.to_string());
+        self.renders.insert(candidate.jsonnet());
         self.inner.renders(candidate, kind, name)
     }
 

@@ -2,8 +2,9 @@
 //! seeded mistake is caught by the right rule at the right step.
 
 use serde_json::{Value, json};
-use tkstep::check::{self, Direction, Findings, Rule, Severity, StepRender};
+use tkstep::check::{self, Findings, Rule, Severity, StepRender};
 use tkstep::manifest::Manifest;
+use tkstep::mimir::Direction;
 
 // ---------------------------------------------------------------------------------------------
 // Object constructors

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use tkstep::overlay::{self, AdaptationKind, AdaptedPlan, Candidate, EnvProbe};
+use tkstep::overlay;
+use tkstep::plan::{self, AdaptationKind, AdaptedPlan, Candidate, EnvProbe};
 use tkstep::plan::{Params, Plan, PlanError, ReadScaling, StepKind};
 
 use crate::common::{settings_without_expression as settings, shared_dir};
@@ -228,7 +229,7 @@ impl EnvProbe for FakeEnv {
     fn renders(&mut self, c: &Candidate<'_>, kind: &str, name: &str) -> tkstep::Result<bool> {
         self.renders_asked.push(format!("{} {kind} {name}", c.step));
         assert!(
-            c.jsonnet.contains("_config+::"),
+            c.jsonnet().contains("_config+::"),
             "candidate Jsonnet is given"
         );
         if c.state.config_value("deployment_mode") == Some(&json!("read-write"))
@@ -263,7 +264,7 @@ fn absent_overrides_exporter_loses_its_override() {
                "multi_zone_store_gateway_enabled": true, "ruler_enabled": true}),
         &["overrides-exporter"],
     );
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let i = adapted.plan.index_of("5.2").unwrap();
     let fields: Vec<&str> = adapted.plan.steps[i]
         .change
@@ -326,7 +327,7 @@ fn unused_remote_evaluation_makes_5_3_a_noop() {
     let params = Params::default();
     let plan = Plan::to_read_write(&params);
     let mut env = FakeEnv::new(json!({"deployment_mode": "microservices"}), &[]);
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let i = adapted.plan.index_of("5.3").unwrap();
     assert!(adapted.is_noop(i));
     assert_eq!(adapted.params.ruler_remote_evaluation, Some(false));
@@ -351,7 +352,7 @@ fn unused_remote_evaluation_makes_5_3_a_noop() {
         ruler_remote_evaluation: Some(true),
         ..Params::default()
     };
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     assert!(!adapted.is_noop(i));
     assert!(messages(&adapted, "5.3").is_empty());
 }
@@ -368,7 +369,7 @@ fn read_write_step_switches_off_what_read_write_mode_refuses() {
                "ruler_remote_evaluation_enabled": true}),
         &[],
     );
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let last = adapted.plan.steps.last().unwrap();
     assert_eq!(
         last.change.config.get("overrides_exporter_enabled"),
@@ -386,7 +387,7 @@ fn read_write_step_switches_off_what_read_write_mode_refuses() {
     assert!(msgs[0].contains("ruler_remote_evaluation_enabled"));
     assert!(msgs[1].contains("overrides_exporter_enabled"));
     let state = adapted.plan.cumulative(adapted.plan.steps.len() - 1);
-    for key in overlay::READ_WRITE_FORBIDDEN {
+    for key in plan::READ_WRITE_FORBIDDEN {
         assert_eq!(state.config_value(key), Some(&json!(false)), "{key}");
     }
 }
@@ -395,14 +396,14 @@ fn read_write_step_switches_off_what_read_write_mode_refuses() {
 fn zone_awareness_is_noted_or_warned() {
     let params = Params::default();
     let plan = Plan::to_read_write(&params);
-    let adapted = overlay::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
     let msgs: Vec<_> = adapted.adaptations_of("1").collect();
     assert_eq!(msgs.len(), 1);
     assert_eq!(msgs[0].kind, AdaptationKind::Note);
     assert!(msgs[0].message.starts_with("already satisfied"));
 
     let mut env = FakeEnv::new(json!({"deployment_mode": "microservices"}), &[]);
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let msgs: Vec<_> = adapted.adaptations_of("1").collect();
     assert!(msgs.iter().all(|a| a.kind == AdaptationKind::Warning));
     let text: Vec<&str> = msgs.iter().map(|a| a.message.as_str()).collect();
@@ -422,7 +423,7 @@ fn autoscaling_params_are_noted() {
         ..Params::default()
     };
     let plan = Plan::to_read_write(&params);
-    let adapted = overlay::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
     let msgs = messages(&adapted, "3.1");
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("between 4 and 12"));
@@ -439,7 +440,7 @@ fn autoscaling_params_are_noted() {
     // Fixed read replicas on an environment that autoscales queriers: a hint.
     let params = Params::default();
     let plan = Plan::to_read_write(&params);
-    let adapted = overlay::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
     assert!(messages(&adapted, "3.1")[0].contains("autoscales its queriers"));
 }
 
@@ -450,7 +451,7 @@ fn alertmanager_dropped_by_read_write_mode_is_warned() {
     let mut env = FakeEnv::everything();
     env.config
         .insert("alertmanager_enabled".into(), json!(true));
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let warnings: Vec<_> = adapted
         .adaptations_of("8")
         .filter(|a| a.kind == AdaptationKind::Warning)
@@ -465,8 +466,8 @@ fn k8s_import_comes_from_params_environment_or_default() {
     let plan = Plan::to_read_write(&params);
     let mut env = FakeEnv::everything();
     env.import = Some("github.com/grafana/jsonnet-libs/ksonnet-util/kausal.libsonnet".into());
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
-    assert_eq!(adapted.import_source, overlay::ImportSource::Environment);
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
+    assert_eq!(adapted.import_source, plan::ImportSource::Environment);
     let files = overlay::files(&adapted);
     assert!(files[5].code.contains(
         "local k = import 'github.com/grafana/jsonnet-libs/ksonnet-util/kausal.libsonnet';"
@@ -480,13 +481,13 @@ fn k8s_import_comes_from_params_environment_or_default() {
         k8s_import: Some("k.libsonnet".into()),
         ..Params::default()
     };
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     assert_eq!(adapted.k8s_import(), "k.libsonnet");
 
     let mut env = FakeEnv::everything();
     env.import = None;
-    let adapted = overlay::adapt(&plan, &Params::default(), &mut env).unwrap();
-    assert_eq!(adapted.import_source, overlay::ImportSource::Default);
+    let adapted = plan::adapt(&plan, &Params::default(), &mut env).unwrap();
+    assert_eq!(adapted.import_source, plan::ImportSource::Default);
     assert!(
         messages(&adapted, "5.2")
             .iter()
@@ -498,7 +499,7 @@ fn k8s_import_comes_from_params_environment_or_default() {
 fn environment_without_deployment_mode_is_not_mimir_like() {
     let plan = Plan::to_read_write(&Params::default());
     let mut env = FakeEnv::new(json!({"namespace": "x"}), &[]);
-    let err = overlay::adapt(&plan, &Params::default(), &mut env).unwrap_err();
+    let err = plan::adapt(&plan, &Params::default(), &mut env).unwrap_err();
     assert!(matches!(err, PlanError::NotMimirLike), "{err}");
 }
 
@@ -520,7 +521,7 @@ fn probe_errors_name_the_step() {
         }
     }
     let plan = Plan::to_read_write(&Params::default());
-    let err = overlay::adapt(&plan, &Params::default(), &mut Broken).unwrap_err();
+    let err = plan::adapt(&plan, &Params::default(), &mut Broken).unwrap_err();
     let text = err.to_string();
     assert!(
         text.starts_with("adapting step 5.2 to the environment"),
@@ -571,8 +572,8 @@ fn plan_json_lists_steps_with_adaptations() {
         json!({"deployment_mode": "microservices"}),
         &["overrides-exporter"],
     );
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
-    let json = adapted.to_json();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
+    let json = adapted.to_json().unwrap();
     let steps = json.as_array().unwrap();
     assert_eq!(steps.len(), 18);
     let s = &steps[adapted.plan.index_of("5.3").unwrap()];
@@ -597,7 +598,7 @@ fn plan_json_lists_steps_with_adaptations() {
 fn snapshot_every_config_step_overlay() {
     let params = Params::default();
     let plan = Plan::to_read_write(&params);
-    let adapted = overlay::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut FakeEnv::everything()).unwrap();
     let files = overlay::files(&adapted);
     assert_eq!(files.len(), 13);
     settings().bind(|| {
@@ -621,7 +622,7 @@ fn snapshot_plan_listing_for_a_minimal_environment() {
         json!({"deployment_mode": "microservices", "multi_zone_ingester_replicas": 0}),
         &["overrides-exporter", "ruler"],
     );
-    let adapted = overlay::adapt(&plan, &params, &mut env).unwrap();
+    let adapted = plan::adapt(&plan, &params, &mut env).unwrap();
     let i = adapted.plan.index_of("5.2").unwrap();
     settings().bind(|| {
         insta::assert_snapshot!("plan-listing@minimal-env", adapted.to_text());

@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tkstep::check::{Direction, Rule, Severity};
+use tkstep::check::{Rule, Severity};
 use tkstep::diff::DiffOptions;
+use tkstep::mimir::Direction;
 use tkstep::plan::{Params, Plan, TO_MICROSERVICES};
 use tkstep::steps::{self, PlanRun};
 use tkstep::{OpenOptions, Renderer, overlay};

@@ -6,12 +6,14 @@
 //! including hand-written ones. Each rule ([`Rule`]) has a stable id and a severity; see
 //! [`Rule::description`] for the list.
 //!
-//! Rules are written against the *roles* of the two modes ([`Sides`]: the side being
+//! Rules are written against the *roles* of the two modes ([`crate::mimir::Sides`]: the side being
 //! decommissioned and the side taking over), so the reverse migration (read-write →
-//! microservices) runs the same code with the sides swapped ([`Direction::sides`]).
+//! microservices) runs the same code with the sides swapped
+//! ([`Direction::sides`](crate::mimir::Direction::sides)).
 //!
 //! ```
-//! use tkstep::check::{self, Direction, StepRender};
+//! use tkstep::check::{self, StepRender};
+//! use tkstep::mimir::Direction;
 //! let steps = vec![StepRender { id: "before".into(), name: "before".into(), manifests: vec![] }];
 //! let findings = check::run(&steps, Direction::ToReadWrite, None);
 //! assert_eq!(findings.exit_code(), 0);
@@ -32,14 +34,11 @@ mod view;
 mod write_path;
 mod zones;
 
-pub use crate::mimir::{
-    Direction, Group, MICROSERVICES, Mode, NamePattern, READ_WRITE, Role, Sides, WorkloadSet,
-    group_label, group_matches,
-};
 pub use report::{EXIT_CHECK_FAILED, Finding, Findings, StepLabel, Summary};
 pub use rules::{Rule, Severity};
 
 use crate::manifest::Manifest;
+use crate::mimir::{Direction, Mode, Sides, WorkloadSet};
 use view::StepView;
 
 /// One step of a plan, rendered.

@@ -1,7 +1,7 @@
 //! `tkstep plan`: list the steps of a plan, adapted to an environment when one is given.
 
 use clap::Args;
-use tkstep::overlay::AdaptedPlan;
+use tkstep::plan::AdaptedPlan;
 use tkstep::plan::{PlanFormat, write_plan};
 
 use super::common::{EnvArgs, PlanArgs};
@@ -54,7 +54,7 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let text = if args.json {
-        serde_json::to_string_pretty(&adapted.to_json())? + "\n"
+        serde_json::to_string_pretty(&adapted.to_json()?)? + "\n"
     } else {
         adapted.to_text()
     };

@@ -33,7 +33,7 @@ pub use pairs::{Pair, Path, Workload, pairs};
 
 use crate::Result;
 use crate::manifest::Manifest;
-use crate::overlay::AdaptedPlan;
+use crate::plan::AdaptedPlan;
 use crate::render::Renderer;
 use crate::steps;
 

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::plan::{OrderedMap, Sourced, State, WorkloadKind};
+use crate::plan::{Candidate, OrderedMap, Sourced, State, WorkloadKind};
 
 /// Jsonnet's reserved words: never bare object keys.
 const KEYWORDS: &[&str] = &[
@@ -220,6 +220,13 @@ pub fn body(state: &State, k8s_import: &str) -> String {
         out.push_str(")\n");
     }
     out
+}
+
+impl Candidate<'_> {
+    /// The candidate state's overlay Jsonnet ([`body`]), to apply on top of the environment.
+    pub fn jsonnet(&self) -> String {
+        body(self.state, self.k8s_import)
+    }
 }
 
 #[cfg(test)]

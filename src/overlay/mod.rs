@@ -19,13 +19,10 @@ pub mod jsonnet;
 
 use std::fmt::Write;
 
-pub use crate::plan::{
-    Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
-    MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
-};
+use serde_json::Value;
 
 use crate::eval::Overlay;
-use crate::plan::{Plan, State, Step, StepCheck};
+use crate::plan::{AdaptationKind, AdaptedPlan, Plan, State, Step, StepCheck};
 
 /// Width of header comment lines.
 const WIDTH: usize = 100;
@@ -54,7 +51,7 @@ pub struct OverlayFile {
 
 impl OverlayFile {
     /// The overlay without its header comment: [`jsonnet::body`] of the step's cumulative
-    /// state (what [`EnvProbe`] candidates are keyed by).
+    /// state (what [`EnvProbe`](crate::plan::EnvProbe) candidates are keyed by).
     pub fn body(&self) -> &str {
         &self.code[self.header_len..]
     }
@@ -98,6 +95,66 @@ pub fn file_names(plan: &Plan) -> Vec<Option<String>> {
         names[index] = Some(file_name(number, total, step));
     }
     names
+}
+
+/// `tkstep plan <ENV>`'s listings: the adapted plan with its overlay file names.
+impl AdaptedPlan {
+    /// The steps as JSON for `tkstep plan <ENV> --json`: each step's fields plus `overlay` (the
+    /// overlay file name, config steps only), `nothing_to_do` and `adaptations`
+    /// (`[{kind, message}]`).
+    pub fn to_json(&self) -> serde_json::Result<Value> {
+        let files = file_names(&self.plan);
+        let steps = self
+            .plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let mut value = serde_json::to_value(step)?;
+                if let Value::Object(map) = &mut value {
+                    if let Some(name) = files.get(i).cloned().flatten() {
+                        map.insert("overlay".into(), name.into());
+                        map.insert("nothing_to_do".into(), self.is_noop(i).into());
+                    }
+                    let adaptations: Vec<Value> = self
+                        .adaptations_of(&step.id)
+                        .map(|a| serde_json::json!({"kind": a.kind, "message": a.message}))
+                        .collect();
+                    map.insert("adaptations".into(), adaptations.into());
+                }
+                Ok(value)
+            })
+            .collect::<serde_json::Result<_>>()?;
+        Ok(Value::Array(steps))
+    }
+
+    /// A plain-text listing for `tkstep plan [<ENV>]`: one line per step (id, name, kind), its
+    /// description, then its adaptations (`~` changed, `i` note, `!` warning).
+    pub fn to_text(&self) -> String {
+        let mut out = format!("plan {}: {}\n", self.plan.name, self.plan.description);
+        let files = file_names(&self.plan);
+        for (i, step) in self.plan.steps.iter().enumerate() {
+            out.push('\n');
+            out.push_str(&format!("{:<6} {:<32} {}", step.id, step.name, step.kind));
+            if let Some(Some(file)) = files.get(i) {
+                out.push_str(&format!("  -> {file}"));
+            }
+            if self.is_noop(i) {
+                out.push_str("  (nothing to do)");
+            }
+            out.push('\n');
+            out.push_str(&format!("       {}\n", step.description));
+            for a in self.adaptations_of(&step.id) {
+                let mark = match a.kind {
+                    AdaptationKind::Changed => '~',
+                    AdaptationKind::Note => 'i',
+                    AdaptationKind::Warning => '!',
+                };
+                out.push_str(&format!("       {mark} {}\n", a.message));
+            }
+        }
+        out
+    }
 }
 
 /// The overlay files of every config step, in plan order.

@@ -34,7 +34,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::mimir::Direction;
-use crate::overlay::jsonnet;
 use crate::plan::{DEFAULT_K8S_IMPORT, Params, Plan, PlanError, ReadScaling, State, Step};
 
 /// `_config` keys Mimir's read-write mode asserts to be false.
@@ -50,27 +49,28 @@ pub const READ_WRITE_FORBIDDEN: &[&str] = &[
 /// ScaledObject in any mode, which would then scale a Deployment that no longer exists.
 pub const MICROSERVICES_FORBIDDEN: &[&str] = &["autoscaling_mimir_read_enabled"];
 
-/// An environment state to look at: the cumulative [`State`] being considered at some step, and
-/// its overlay Jsonnet (exactly what an overlay file would hold, without the header).
+/// An environment state to look at: the cumulative [`State`] being considered at some step.
+/// Its overlay Jsonnet (exactly what an overlay file would hold, without the header) is
+/// [`Candidate::jsonnet`].
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
     /// Id of the step being adapted.
     pub step: &'a str,
     /// The candidate state.
     pub state: &'a State,
-    /// The state's overlay Jsonnet ([`jsonnet::body`]), to apply on top of the environment.
-    pub jsonnet: &'a str,
+    /// The Kubernetes library import the overlay uses for replica overrides.
+    pub k8s_import: &'a str,
 }
 
-/// What [`adapt`] needs to know about an environment. Implemented over the real renderer by the
-/// CLI; tests use fakes.
+/// What [`adapt`] needs to know about an environment. Implemented over a
+/// [`Renderer`](crate::Renderer) by [`crate::steps::RendererProbe`]; tests use fakes.
 pub trait EnvProbe {
-    /// Whether the environment, with `candidate.jsonnet` applied on top, renders an object of
+    /// Whether the environment, with [`Candidate::jsonnet`] applied on top, renders an object of
     /// `kind` (e.g. `Deployment`) named `name`.
     fn renders(&mut self, candidate: &Candidate<'_>, kind: &str, name: &str)
     -> crate::Result<bool>;
 
-    /// Whether top-level field `field` of the environment, with `candidate.jsonnet` applied,
+    /// Whether top-level field `field` of the environment, with [`Candidate::jsonnet`] applied,
     /// holds a Kubernetes object of `kind` named `name` — i.e. whether a replica override of
     /// that field can apply. The default renders everything ([`EnvProbe::renders`]); a probe
     /// may answer by evaluating that one field only.
@@ -181,63 +181,6 @@ impl AdaptedPlan {
             .get(index)
             .is_some_and(|s| s.is_config() && s.change.is_empty())
     }
-
-    /// The steps as JSON for `tkstep plan <ENV> --json`: each step's fields plus `overlay` (the
-    /// overlay file name, config steps only), `nothing_to_do` and `adaptations`
-    /// (`[{kind, message}]`).
-    pub fn to_json(&self) -> Value {
-        let files = crate::overlay::file_names(&self.plan);
-        let steps = self
-            .plan
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| {
-                let mut value = serde_json::to_value(step).unwrap_or_default();
-                if let Value::Object(map) = &mut value {
-                    if let Some(name) = files.get(i).cloned().flatten() {
-                        map.insert("overlay".into(), name.into());
-                        map.insert("nothing_to_do".into(), self.is_noop(i).into());
-                    }
-                    let adaptations: Vec<Value> = self
-                        .adaptations_of(&step.id)
-                        .map(|a| serde_json::json!({"kind": a.kind, "message": a.message}))
-                        .collect();
-                    map.insert("adaptations".into(), adaptations.into());
-                }
-                value
-            })
-            .collect();
-        Value::Array(steps)
-    }
-
-    /// A plain-text listing for `tkstep plan [<ENV>]`: one line per step (id, name, kind), its
-    /// description, then its adaptations (`~` changed, `i` note, `!` warning).
-    pub fn to_text(&self) -> String {
-        let mut out = format!("plan {}: {}\n", self.plan.name, self.plan.description);
-        let files = crate::overlay::file_names(&self.plan);
-        for (i, step) in self.plan.steps.iter().enumerate() {
-            out.push('\n');
-            out.push_str(&format!("{:<6} {:<32} {}", step.id, step.name, step.kind));
-            if let Some(Some(file)) = files.get(i) {
-                out.push_str(&format!("  -> {file}"));
-            }
-            if self.is_noop(i) {
-                out.push_str("  (nothing to do)");
-            }
-            out.push('\n');
-            out.push_str(&format!("       {}\n", step.description));
-            for a in self.adaptations_of(&step.id) {
-                let mark = match a.kind {
-                    AdaptationKind::Changed => '~',
-                    AdaptationKind::Note => 'i',
-                    AdaptationKind::Warning => '!',
-                };
-                out.push_str(&format!("       {mark} {}\n", a.message));
-            }
-        }
-        out
-    }
 }
 
 fn truthy(value: Option<&Value>) -> bool {
@@ -288,11 +231,10 @@ impl Adapter<'_> {
         what: String,
         question: impl FnOnce(&mut dyn EnvProbe, &Candidate<'_>) -> crate::Result<bool>,
     ) -> Result<bool, PlanError> {
-        let code = jsonnet::body(state, &self.import);
         let candidate = Candidate {
             step: &self.step,
             state,
-            jsonnet: &code,
+            k8s_import: &self.import,
         };
         let result = question(&mut *self.probe, &candidate);
         result.map_err(self.wrap(what))
@@ -413,7 +355,7 @@ impl Adapter<'_> {
                 format!(
                     "the environment's deployment_mode is already {}: this plan starts from \
                      {start} mode",
-                    jsonnet::literal(&mode)
+                    quoted(&mode)
                 ),
             );
         }
@@ -702,4 +644,12 @@ pub fn adapt(
         import_source,
         adaptations: adapter.adaptations,
     })
+}
+
+/// A `_config` value in a message: a string in single quotes, as Jsonnet source writes it.
+fn quoted(value: &Value) -> String {
+    match value.as_str() {
+        Some(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+        None => value.to_string(),
+    }
 }

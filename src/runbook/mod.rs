@@ -36,7 +36,8 @@ pub use waits::{ResolvedTerm, ResolvedWait, Source};
 
 use crate::check::{Finding, Rule, Summary};
 use crate::diff::{Cell, Counts, DiffOptions, Timeline};
-use crate::overlay::{self, Adaptation, MIGRATION_FILE};
+use crate::overlay::{self, MIGRATION_FILE};
+use crate::plan::Adaptation;
 use crate::plan::{StepCheck, StepKind};
 use crate::steps::PlanRun;
 

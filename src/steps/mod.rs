@@ -67,7 +67,7 @@ fn adapt_plan_keeping_renders(
     params: &Params,
 ) -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)> {
     let mut probe = RendererProbe::new(renderer);
-    let adapted = overlay::adapt(plan, params, &mut probe)?;
+    let adapted = crate::plan::adapt(plan, params, &mut probe)?;
     Ok((adapted, probe.into_rendered()))
 }
 

@@ -12,7 +12,7 @@ use crate::plan::{Candidate, DEFAULT_K8S_IMPORT, EnvProbe};
 use crate::render::Renderer;
 
 /// Answers [`adapt`](crate::plan::adapt())'s questions by rendering the environment. Renders
-/// are kept (keyed by the overlay Jsonnet without its header) so that [`PlanRun::new`] can
+/// are kept (keyed by the overlay Jsonnet without its header) so that [`PlanRun::new`](super::PlanRun::new) can
 /// reuse them: most candidate states the plan asks about are the states of earlier steps.
 pub struct RendererProbe<'a> {
     renderer: &'a Renderer,
@@ -36,16 +36,16 @@ impl<'a> RendererProbe<'a> {
 
 impl EnvProbe for RendererProbe<'_> {
     fn renders(&mut self, candidate: &Candidate<'_>, kind: &str, name: &str) -> Result<bool> {
-        if !self.rendered.contains_key(candidate.jsonnet) {
+        let code = candidate.jsonnet();
+        if !self.rendered.contains_key(&code) {
             let overlay = Overlay {
                 name: format!("step {} (candidate overlay)", candidate.step),
-                code: candidate.jsonnet.to_string(),
+                code: code.clone(),
             };
             let manifests = self.renderer.render(Some(&overlay))?;
-            self.rendered
-                .insert(candidate.jsonnet.to_string(), manifests);
+            self.rendered.insert(code.clone(), manifests);
         }
-        Ok(self.rendered[candidate.jsonnet]
+        Ok(self.rendered[&code]
             .iter()
             .any(|m| m.kind() == kind && m.name() == name))
     }
@@ -57,7 +57,8 @@ impl EnvProbe for RendererProbe<'_> {
         kind: &str,
         name: &str,
     ) -> Result<bool> {
-        if let Some(manifests) = self.rendered.get(candidate.jsonnet) {
+        let code = candidate.jsonnet();
+        if let Some(manifests) = self.rendered.get(&code) {
             return Ok(manifests
                 .iter()
                 .any(|m| m.kind() == kind && m.name() == name));
@@ -69,7 +70,7 @@ impl EnvProbe for RendererProbe<'_> {
              std.objectHasAll(patched, f) && std.isObject(patched[f]) \
              && std.get(patched[f], 'kind') == {kind} \
              && std.get(std.get(patched[f], 'metadata', {{}}), 'name') == {name}",
-            code = candidate.jsonnet,
+            code = code,
             field = overlay::jsonnet::string(field),
             kind = overlay::jsonnet::string(kind),
             name = overlay::jsonnet::string(name),
