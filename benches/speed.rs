@@ -436,7 +436,8 @@ fn render_child(env: &Path) -> Result<RenderReport> {
     let renderer = Renderer::open(env, &OpenOptions::default())?;
     let manifests = renderer.render(None)?;
     let first_ms = ms(start.elapsed());
-    let manifests_sha256 = hex::encode(Sha256::digest(tkstep::manifest::to_json_array(&manifests)));
+    let manifests_sha256 =
+        hex::encode(Sha256::digest(tkstep::manifest::to_json_array(&manifests)?));
 
     let params = Params::default();
     let plan = Plan::to_read_write(&params);

@@ -4,11 +4,24 @@
 //! sequence of Jsonnet overlays (one per step of a staged change) and show what every step does
 //! to the rendered Kubernetes manifests.
 //!
-//! Data flows one way through the modules:
+//! Data flows one way through the modules: each one imports only modules listed above it.
 //!
 //! ```text
-//! env (find root/base/jpath, spec.json)  ->  eval (jrsonnet + Tanka natives, overlays)
-//!   ->  manifest (extract, namespace, sort; YAML like tk show)  ->  diff / check  ->  output
+//! yaml      go-yaml v2/v3-compatible YAML for JSON values (tk show's output)
+//! env       find the project root, base dir and jpath; spec.json; inline environments
+//! eval      jrsonnet with Tanka's natives: evaluate an environment, an overlay, a snippet
+//! manifest  extract objects, default namespaces, Tanka's order, -t targets
+//! render    Renderer: env + eval + manifest, opened once, rendered many times
+//! mimir     the Mimir deployment modes: which workloads play which role (Direction, Sides)
+//! plan      plans (built-in, files, reverse), cumulative states; adapt a plan to an env
+//! overlay   the Jsonnet of each config step's cumulative overlay (files, README)
+//! diff      step-to-step object diffs, summaries, replica timeline
+//! check     safety rules over rendered steps (findings, exit code)
+//! steps     PlanRun: adapt a plan through a Renderer, render every step (threads), diff, check
+//! compare   step 2's spec comparison
+//! runbook   the operator's runbook (Markdown, HTML, JSON)
+//! output    safe writes into repositories;  export  tk export-style folders of every step
+//! repo      every environment under a directory, in one budget of threads
 //! ```
 //!
 //! The crate is a library first; the `tkstep` binary is a thin shell over it.

@@ -86,7 +86,7 @@ fn compare_step_2_of_the_microservices_env() {
     }
     settings().bind(|| insta::assert_snapshot!("compare_mimir_microservices", text));
 
-    let json: Value = serde_json::from_str(&comparison.to_json()).unwrap();
+    let json: Value = serde_json::from_str(&comparison.to_json().unwrap()).unwrap();
     assert_eq!(json["pairs"].as_array().unwrap().len(), 16);
     assert_eq!(json["pairs"][0]["status"], "compared");
     assert_eq!(json["pairs"][0]["microservice"]["name"], "distributor");

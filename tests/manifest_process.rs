@@ -745,10 +745,10 @@ fn json_array_output() {
     )
     .unwrap();
     assert_eq!(
-        to_json_array(&got),
+        to_json_array(&got).unwrap(),
         "[\n  {\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Namespace\",\n    \"metadata\": {\n      \"name\": \"a\"\n    }\n  },\n  {\n    \"apiVersion\": \"v1\",\n    \"kind\": \"ConfigMap\",\n    \"metadata\": {\n      \"name\": \"b\",\n      \"namespace\": \"default\"\n    }\n  }\n]"
     );
-    assert_eq!(to_json_array(&[]), "[]");
+    assert_eq!(to_json_array(&[]).unwrap(), "[]");
     assert_eq!(to_yaml_stream(&[]), "");
 }
 

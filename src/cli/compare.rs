@@ -33,7 +33,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
     let adapted = args.plan.adapted(&renderer)?;
     let comparison = compare::compare_env(&renderer, &adapted)?;
     let text = if args.json {
-        comparison.to_json() + "\n"
+        comparison.to_json()? + "\n"
     } else {
         comparison.to_text()
     };

@@ -52,7 +52,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
     manifests.retain(|m| targets.keeps(m));
     let text = match args.format {
         Format::Yaml => manifest::to_yaml_stream(&manifests),
-        Format::Json => manifest::to_json_array(&manifests) + "\n",
+        Format::Json => manifest::to_json_array(&manifests)? + "\n",
     };
     output::print(&text)?;
     super::exit_with((renderer, manifests));

@@ -54,7 +54,7 @@ pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
     let text = match args.format {
         Format::Md => runbook::markdown::render(&book),
         Format::Html => runbook::html::render(&book),
-        Format::Json => book.to_json() + "\n",
+        Format::Json => book.to_json()? + "\n",
     };
     match &args.out {
         Some(path) => {

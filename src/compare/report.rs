@@ -149,7 +149,7 @@ impl Comparison {
     /// The comparison as pretty JSON: `{step, step_name, ignored: [{field, why}], pairs:
     /// [{path, microservice: {kind, name}, read_write: {kind, name}, status: "compared" |
     /// "not-rendered", …}]}`.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self)
     }
 }

@@ -146,7 +146,7 @@ pub fn to_yaml_stream(manifests: &[Manifest]) -> String {
 
 /// The manifests as a pretty-printed JSON array (2-space indent, keys sorted, no trailing
 /// newline).
-pub fn to_json_array(manifests: &[Manifest]) -> String {
+pub fn to_json_array(manifests: &[Manifest]) -> serde_json::Result<String> {
     let objects: Vec<&Map<String, Value>> = manifests.iter().map(|m| &m.0).collect();
-    serde_json::to_string_pretty(&objects).unwrap_or_default()
+    serde_json::to_string_pretty(&objects)
 }

@@ -156,8 +156,8 @@ impl Plan {
 
     /// The steps as JSON: `[{id, name, kind, description, prerequisites?, change?, checks?,
     /// waits?}]` (what `tkstep plan --json` prints without an environment).
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(&self.steps).unwrap_or_default()
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::to_value(&self.steps)
     }
 }
 
@@ -192,7 +192,7 @@ mod tests {
         let text = serde_json::to_string(&plan).unwrap();
         let back: Plan = serde_json::from_str(&text).unwrap();
         assert_eq!(back, plan);
-        let json = plan.to_json();
+        let json = plan.to_json().unwrap();
         assert_eq!(json[0]["id"], "1");
         assert_eq!(json[0]["kind"], "config");
         assert_eq!(json[3]["kind"], "verify");
