@@ -1,9 +1,8 @@
 //! `tkstep diff`: what every step of the plan changes in the rendered manifests.
 
 use clap::Args;
-use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES, StepDiff, StepJson};
-use tkstep::escape::control;
-use tkstep::steps::{self, PlanRun, RenderedStep, RunSettings};
+use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES};
+use tkstep::steps::{DiffReport, PlanRun, RunSettings};
 
 use super::common::{ColorChoice, EnvArgs, PlanArgs, TargetArgs};
 use super::{EXIT_OK, output};
@@ -68,88 +67,28 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     }
     let mut options = DiffOptions::new();
     options.color(color).show_secrets(args.show_secrets);
-    // Each diff (of the objects the targets select) with the config step it belongs to. One
-    // step: only the two states around it are rendered; otherwise every state (steps[0] is
-    // "before"), and `trailer` is the text after the diffs: the replica timeline and the checks
-    // (of every object).
-    let (shown, trailer): (Vec<(RenderedStep, StepDiff)>, _) = match &args.step {
-        Some(id) => match steps::render_step_pair(&renderer, &plan, &params, id)? {
-            (_, None) => (Vec::new(), None),
-            (_, Some([mut before, mut after])) => {
-                before.manifests.retain(|m| targets.keeps(m));
-                after.manifests.retain(|m| targets.keeps(m));
-                let diff = options.diff_step(
-                    &before.label,
-                    &after.label,
-                    &before.manifests,
-                    &after.manifests,
-                );
-                (vec![(after, diff)], None)
-            }
-        },
+    let report = match &args.step {
+        Some(id) => DiffReport::of_step(&renderer, &plan, &params, id, &options, &targets)?,
         None => {
             let settings = RunSettings::default().leak_at_exit(true);
-            let mut run = PlanRun::with_settings(&renderer, &plan, &params, &settings)?;
-            let trailer = (!args.json).then(|| {
-                let s = run.check().summary();
-                format!(
-                    "# replica timeline\n{}\n# checks: {} error(s), {} warning(s), {} note(s) — run \
-                     `tkstep check` for details\n",
-                    run.timeline().render(),
-                    s.errors,
-                    s.warnings,
-                    s.info
-                )
-            });
-            for state in &mut run.steps {
-                state.manifests.retain(|m| targets.keeps(m));
-            }
-            let diffs = run.diffs(&options);
-            let states = std::mem::take(&mut run.steps);
-            let shown = states.into_iter().skip(1).zip(diffs).collect();
-            (shown, trailer)
+            let run = PlanRun::with_settings(&renderer, &plan, &params, &settings)?;
+            DiffReport::of_run(run, &options, &targets)
         }
     };
     if let Some(id) = &args.step
-        && shown.is_empty()
+        && report.steps.is_empty()
     {
         let step = plan.step(id).map(|s| s.kind.as_str()).unwrap_or("unknown");
         eprintln!("Step {id} is a {step} step: it changes no manifests.");
     }
-    let changed = shown.iter().any(|(_, d)| d.has_changes());
-
-    let mut text = String::new();
-    if args.json {
-        let json: Vec<StepJson> = shown
-            .iter()
-            .map(|(r, d)| d.to_json(&r.id, &r.name))
-            .collect();
-        text = serde_json::to_string_pretty(&json)? + "\n";
+    let changed = report.has_changes();
+    let text = if args.json {
+        report.to_json()? + "\n"
     } else {
-        for (rendered, diff) in &shown {
-            let title = format!(
-                "# step {} {}: {}\n",
-                control(&rendered.id),
-                control(&rendered.name),
-                diff.summary()
-            );
-            text.push_str(&title);
-            if args.summary {
-                if diff.has_changes() {
-                    text.push_str(&diff.diffstat().render(color));
-                    text.push('\n');
-                }
-            } else {
-                text.push_str(&diff.text());
-            }
-            text.push('\n');
-        }
-        if let Some(trailer) = trailer {
-            text.push_str(&trailer);
-        }
-    }
+        report.to_text(args.summary, color)
+    };
     output::print(&text)?;
-    super::exit_with((shown, renderer));
+    super::exit_with((report, renderer));
     if !changed && !args.json {
         eprintln!("No differences.");
     }

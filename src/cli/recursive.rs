@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use tkstep::escape::control;
 use tkstep::plan::{Plan, PlanSource};
-use tkstep::repo::{self, EnvReport, Progress, RepoReport, RunOptions, Status};
+use tkstep::repo::{self, EnvReport, Progress, RepoReport, ReportKind, RunOptions};
 
 use super::check::CheckArgs;
 use super::diff::DiffArgs;
@@ -23,7 +22,8 @@ pub struct RecursiveArgs {
     /// summary row per environment. With --name, only environments of exactly that name.
     #[arg(long, short = 'r')]
     pub recursive: bool,
-    /// With --recursive: number of environments evaluated at once (default: one per core).
+    /// With --recursive: evaluator threads in all (default: one per core), shared by the
+    /// environments: N environments at once, or fewer, each on several threads.
     #[arg(long, short = 'j', value_name = "N", requires = "recursive",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
@@ -44,13 +44,6 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e} (expected e.g. 90s, 5m, 1h; 0 for no limit)"))
 }
 
-/// Which command the rows are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Diff,
-    Check,
-}
-
 /// `tkstep diff <ROOT> --recursive`.
 pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
     if args.step.is_some() {
@@ -60,14 +53,14 @@ pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
         return Err(UsageError::conflict("--target <REGEX>", "--recursive").into());
     }
     let report = run(&args.env, &args.plan, &args.recursive)?;
-    print(&report, Mode::Diff, args.json)?;
+    print(&report, ReportKind::Diff, args.json)?;
     Ok(report.diff_exit_code(args.exit_code))
 }
 
 /// `tkstep check <ROOT> --recursive`.
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<u8> {
     let report = run(&args.env, &args.plan, &args.recursive)?;
-    print(&report, Mode::Check, args.json)?;
+    print(&report, ReportKind::Check, args.json)?;
     Ok(report.check_exit_code())
 }
 
@@ -137,123 +130,11 @@ impl Progress for Bar {
     }
 }
 
-fn print(report: &RepoReport, mode: Mode, json: bool) -> anyhow::Result<()> {
+fn print(report: &RepoReport, kind: ReportKind, json: bool) -> anyhow::Result<()> {
     let text = if json {
-        serde_json::to_string_pretty(&report.envs)? + "\n"
+        report.to_json()? + "\n"
     } else {
-        table(report, mode)
+        report.to_text(kind)
     };
     output::print(&text)
-}
-
-/// The text report: an aligned table, a totals line, then the details of failures (and, for
-/// `check`, of rule errors).
-fn table(report: &RepoReport, mode: Mode) -> String {
-    let header = [
-        "ENV",
-        "STATUS",
-        "STEPS",
-        match mode {
-            Mode::Diff => "CHANGES",
-            Mode::Check => "VIOLATIONS",
-        },
-        "TIME",
-        "NOTE",
-    ];
-    let mut rows: Vec<[String; 6]> = vec![header.map(str::to_string)];
-    for row in &report.envs {
-        let (steps, outcome) = match row.status {
-            Status::Ok => (
-                row.steps.to_string(),
-                match mode {
-                    Mode::Diff => row.changes.map(|c| c.to_string()).unwrap_or_default(),
-                    Mode::Check => row.checks.map(|c| c.to_string()).unwrap_or_default(),
-                },
-            ),
-            _ => ("-".to_string(), "-".to_string()),
-        };
-        let note = match row.status {
-            Status::Ok => String::new(),
-            Status::Skipped => row.note.clone().unwrap_or_default(),
-            Status::Failed => first_line(row.error.as_deref().unwrap_or("")),
-        };
-        rows.push([
-            control(&row.display()).into_owned(),
-            row.status.as_str().to_string(),
-            steps,
-            outcome,
-            format!("{:.1}s", row.seconds),
-            note,
-        ]);
-    }
-    let mut widths = [0usize; 6];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in &rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i > 0 {
-                line.push_str("  ");
-            }
-            // STEPS and TIME are right-aligned.
-            if i == 2 || i == 4 {
-                line.push_str(&format!("{cell:>w$}", w = widths[i]));
-            } else {
-                line.push_str(&format!("{cell:<w$}", w = widths[i]));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    let count = |s| report.with_status(s).count();
-    out.push_str(&format!(
-        "\n{} environment(s): {} ok, {} skipped, {} failed in {:.1}s\n",
-        report.envs.len(),
-        count(Status::Ok),
-        count(Status::Skipped),
-        count(Status::Failed),
-        report.seconds
-    ));
-    for row in report.with_status(Status::Failed) {
-        out.push_str(&format!(
-            "\n# {} failed:\n{}\n",
-            control(&row.display()),
-            row.error.as_deref().unwrap_or("").trim_end()
-        ));
-    }
-    if mode == Mode::Check {
-        for row in report.envs.iter().filter(|r| r.has_rule_errors()) {
-            out.push_str(&format!("\n# {} rule errors:\n", control(&row.display())));
-            for f in row
-                .findings
-                .iter()
-                .filter(|f| f.severity == tkstep::check::Severity::Error)
-            {
-                out.push_str(&format!(
-                    "step {} {}: [{}] {}\n",
-                    control(&f.step),
-                    control(&f.step_name),
-                    f.rule.id(),
-                    control(&f.reason)
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// The first line of `text`, cut at 80 characters.
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("");
-    let line = control(line);
-    if line.chars().count() > 80 {
-        let cut: String = line.chars().take(79).collect();
-        format!("{cut}…")
-    } else {
-        line.to_string()
-    }
 }

@@ -42,6 +42,7 @@
 
 mod bounded;
 mod discover;
+mod report;
 mod run;
 
 use std::path::Path;
@@ -54,6 +55,7 @@ pub use bounded::panic_message;
 use serde::Serialize;
 
 pub use discover::{Discovery, DiscoveryError, EnvKind, EnvRef, discover};
+pub use report::ReportKind;
 pub use run::{
     ChangeSummary, CheckCounts, EnvReport, MIMIR_LIKE_EXPR, NOT_MIMIR_NOTE, RunOptions, Status,
     is_mimir_like, run_env,

@@ -10,12 +10,14 @@
 mod parallel;
 mod params;
 mod probe;
+mod report;
 
 use std::collections::HashMap;
 
 pub use parallel::RunSettings;
 pub use params::{resolve_params, select_plan};
 pub use probe::RendererProbe;
+pub use report::DiffReport;
 
 use crate::Result;
 use crate::check::{self, Findings, StepRef};
