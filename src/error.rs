@@ -2,6 +2,7 @@
 
 /// Any error tkstep can report. Each stage has its own error type; this gathers them.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Finding the project root, base directory or environment failed.
     #[error(transparent)]

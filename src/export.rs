@@ -18,6 +18,7 @@ use crate::output::{self, DirMode, FileSet, WriteOptions, names};
 
 /// Errors writing or checking an export.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExportError {
     /// Writing failed or was refused (target not empty, unsafe path, lock held, …).
     #[error(transparent)]

@@ -508,10 +508,7 @@ fn probe_errors_name_the_step() {
     struct Broken;
     impl EnvProbe for Broken {
         fn renders(&mut self, _: &Candidate<'_>, _: &str, _: &str) -> tkstep::Result<bool> {
-            Err(tkstep::eval::EvalError {
-                message: "RUNTIME ERROR: boom".into(),
-            }
-            .into())
+            Err(tkstep::eval::EvalError::new("RUNTIME ERROR: boom").into())
         }
         fn config(&mut self, key: &str) -> tkstep::Result<Option<Value>> {
             Ok((key == "deployment_mode").then(|| json!("microservices")))

@@ -35,6 +35,7 @@ impl fmt::Display for Severity {
 /// One invariant of the migration. Ids are stable (they appear in reports, JSON and tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Rule {
     /// `read-capacity`: some read path has replicas at every step.
     ReadCapacity,

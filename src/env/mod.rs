@@ -37,6 +37,7 @@ const DIRECTORY_STRUCTURE_URL: &str = "https://tanka.dev/directory-structure";
 /// types) the message is Tanka's, verbatim. The discovery errors additionally carry the path
 /// they were searching from, on one extra line after Tanka's text.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EnvError {
     /// The path given does not exist.
     #[error("'{}' does not exist", path.display())]

@@ -11,6 +11,8 @@ use jrsonnet_evaluator::error::ErrorKind;
 use jrsonnet_evaluator::trace::PathResolver;
 use jrsonnet_evaluator::{Error, SourceVirtual, Span, analyze::DiagLevel};
 
+use super::{SourceLocation, TraceFrame};
+
 /// Frames shown before the rest of a trace is summarised.
 pub const MAX_FRAMES: usize = 10;
 
@@ -115,16 +117,74 @@ fn not_utf8(file: Option<&std::path::Path>) -> String {
     )
 }
 
-/// `file:line:col`, `file:line:col-endcol` or `file:line:col-endline:endcol`.
-pub(crate) fn location(span: &Span, resolver: &PathResolver) -> String {
+/// Where `err` happened, as precisely as jrsonnet says: a syntax error's position, the first
+/// located static-analysis error, else the innermost located trace frame.
+pub(crate) fn primary_location(err: &Error) -> Option<SourceLocation> {
+    let resolver = PathResolver::new_cwd_fallback();
+    match err.error() {
+        ErrorKind::ImportSyntaxError { path, error } => {
+            let at = Span(path.clone(), error.location.1, error.location.2);
+            return Some(source_location(&at, &resolver));
+        }
+        ErrorKind::StaticAnalysisError(diagnostics) => {
+            if let Some(span) = diagnostics
+                .iter()
+                .filter(|d| d.level == DiagLevel::Error)
+                .find_map(|d| d.span.as_ref())
+            {
+                return Some(source_location(span, &resolver));
+            }
+        }
+        _ => {}
+    }
+    err.trace()
+        .0
+        .iter()
+        .find_map(|f| f.location.as_ref())
+        .map(|span| source_location(span, &resolver))
+}
+
+/// The Jsonnet stack trace of `err`, innermost frame first, every frame (none collapsed).
+pub(crate) fn frames(err: &Error) -> Vec<TraceFrame> {
+    let resolver = PathResolver::new_cwd_fallback();
+    err.trace()
+        .0
+        .iter()
+        .map(|frame| TraceFrame {
+            location: frame
+                .location
+                .as_ref()
+                .map(|span| source_location(span, &resolver)),
+            description: frame.desc.clone(),
+        })
+        .collect()
+}
+
+/// The start of `span`, with its file named as in messages.
+fn source_location(span: &Span, resolver: &PathResolver) -> SourceLocation {
+    let [start] = span.0.map_source_locations(&[span.1]);
+    SourceLocation {
+        file: file_name(span, resolver),
+        line: start.line,
+        column: start.column,
+    }
+}
+
+/// The file of `span`: relative to the working directory, or a virtual source's name.
+fn file_name(span: &Span, resolver: &PathResolver) -> String {
     let source = span.0.source_path();
-    let name = match source.path() {
+    match source.path() {
         Some(p) => resolver.resolve(p),
         None => match source.downcast_ref::<SourceVirtual>() {
             Some(v) => v.0.to_string(),
             None => source.to_string(),
         },
-    };
+    }
+}
+
+/// `file:line:col`, `file:line:col-endcol` or `file:line:col-endline:endcol`.
+pub(crate) fn location(span: &Span, resolver: &PathResolver) -> String {
+    let name = file_name(span, resolver);
     let [start, end] = span.0.map_source_locations(&[span.1, span.2]);
     // Span ends are exclusive.
     let end_col = end.column.saturating_sub(1);
@@ -139,5 +199,34 @@ pub(crate) fn location(span: &Span, resolver: &PathResolver) -> String {
             "{name}:{}:{}-{}:{}",
             start.line, start.column, end.line, end_col
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::eval::{EvalOptions, Evaluator};
+
+    #[test]
+    fn errors_carry_their_location_and_frames() {
+        let main = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/project/environments/broken-runtime-error/main.jsonnet");
+        let evaluator = Evaluator::new(&main, EvalOptions::default()).unwrap();
+        let err = evaluator.evaluate(&[], None).unwrap_err();
+        let at = err.location.as_ref().expect("a location");
+        assert!(
+            at.file.ends_with("broken-runtime-error/main.jsonnet"),
+            "{at:?}"
+        );
+        // `error '...'` on line 2, after `local replicas(n) = if n > 3 then `.
+        assert_eq!((at.line, at.column), (2, 35));
+        assert!(err.frames.len() >= 2, "{:?}", err.frames);
+        assert_eq!(err.frames[0].location.as_ref(), Some(at));
+        assert!(err.message.contains("replicas must be at most 3, got 5"));
+        assert!(
+            err.message
+                .contains(&format!("main.jsonnet:{}:{}", at.line, at.column))
+        );
     }
 }

@@ -58,18 +58,54 @@ pub use json_indent::json_indent;
 pub use re2::{quote_meta, regex_match, regex_subst};
 pub use syntax::{PlusField, plus_fields};
 
-/// An evaluation error, rendered with file:line:column.
-#[derive(Debug, thiserror::Error)]
+/// An evaluation error: the full message (what it displays as, with `file:line:column`
+/// locations and the Jsonnet stack trace), and the same facts structured, so that an embedder
+/// can point at the location.
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
+#[non_exhaustive]
 pub struct EvalError {
     /// The full message, including the Jsonnet stack trace.
     pub message: String,
+    /// Where the error happened (a syntax error's position, else the innermost located frame
+    /// of the trace); `None` when jrsonnet does not say, or for errors outside Jsonnet (a
+    /// missing entrypoint).
+    pub location: Option<SourceLocation>,
+    /// The Jsonnet stack trace, innermost frame first (all frames, none collapsed).
+    pub frames: Vec<TraceFrame>,
+}
+
+/// A position in a Jsonnet source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// The file, relative to the working directory when inside it (else absolute); a virtual
+    /// source (an overlay, ext code) by its name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// One frame of a Jsonnet stack trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceFrame {
+    /// Where, when known.
+    pub location: Option<SourceLocation>,
+    /// What was being evaluated (`field <a> evaluation`, `function <f> call`, ...).
+    pub description: String,
 }
 
 impl EvalError {
-    fn new(message: impl Into<String>) -> Self {
+    /// An error with only a message (no location, no trace): e.g. from an [`EnvProbe`]
+    /// fake.
+    ///
+    /// [`EnvProbe`]: crate::plan::EnvProbe
+    pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            location: None,
+            frames: Vec::new(),
         }
     }
 }
@@ -393,7 +429,11 @@ impl Evaluator {
                 overlay.name
             ));
         }
-        EvalError::new(message)
+        EvalError {
+            message,
+            location: errors::primary_location(err),
+            frames: errors::frames(err),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use crate::env::EnvError;
 
 /// Errors turning evaluated output into manifests.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ManifestError {
     /// Extraction failed: `` got an error while extracting env `<name>`: <error> ``.
     #[error("got an error while extracting env `{env}`: {inner}")]
@@ -41,6 +42,7 @@ pub enum ManifestError {
 
 /// What extraction can run into.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExtractError {
     /// A value that is neither an object nor an array where objects were expected.
     #[error(transparent)]

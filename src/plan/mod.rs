@@ -62,6 +62,7 @@ pub enum PlanSource {
 
 /// Errors building, selecting or adapting a plan.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// Parameters out of range.
     #[error("invalid plan parameters: {0}")]
