@@ -29,7 +29,7 @@ fn line_style(line: &str) -> Option<Style> {
 /// starting with `@` is bold magenta, anything else is left plain. Each coloured line ends with
 /// a reset before its newline. Whether to colour at all (`--color auto|always|never`, `NO_COLOR`,
 /// TTY detection) is the caller's decision.
-pub fn colorize(text: &str) -> String {
+pub(crate) fn colorize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     for line in text.split_inclusive('\n') {
         let (body, newline) = match line.strip_suffix('\n') {

@@ -49,7 +49,7 @@
 //!   suffix (see [`DiffStat`]);
 //! - coloured output does not end with the extra empty line Tanka's `Colordiff` appends.
 //!
-//! Colours ([`colorize`]) follow Tanka's `term.Colordiff`.
+//! Colours ([`DiffOptions::color`]) follow Tanka's `term.Colordiff`.
 //!
 //! # Ordering
 //!
@@ -69,8 +69,7 @@
 //! - [`Counts`]: the `+A ~M -R` summary line of a step;
 //! - [`DiffStat`]: the `tk diff --summarize` histogram;
 //! - [`StepJson`]: one step's entry of `tkstep diff --json`;
-//! - [`Timeline`]: replicas per workload per step, as a text table or JSON;
-//! - [`exit_code`]: `16` when any step changes something, as `tk diff`.
+//! - [`Timeline`]: replicas per workload per step, as a text table or JSON.
 
 mod color;
 mod fields;
@@ -81,7 +80,6 @@ mod summary;
 mod timeline;
 mod unified;
 
-pub use color::colorize;
 pub use json::{ChangeJson, StepJson};
 pub use object::{Change, Counts, ObjectChange, ObjectDiff};
 pub use redact::{is_secret, redact_secret, redaction_marker};
@@ -185,16 +183,6 @@ impl DiffOptions {
     }
 }
 
-/// `tk diff`'s exit status for a run: [`EXIT_DIFFERENCES`] (16) when any of the diffs has a
-/// change, else 0. (`--exit-zero` and errors are the caller's business.)
-pub fn exit_code<'a>(diffs: impl IntoIterator<Item = &'a ObjectDiff>) -> i32 {
-    if diffs.into_iter().any(ObjectDiff::has_changes) {
-        EXIT_DIFFERENCES
-    } else {
-        0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +215,7 @@ mod tests {
         assert!(!step.has_changes());
         assert_eq!(step.text(), "");
         assert_eq!(step.objects().unchanged(), 100);
-        assert_eq!(exit_code([step.objects()]), 0);
+        assert!(!step.objects().has_changes());
 
         // One modified object: exactly its two sides are formatted.
         let mut changed = list.clone();
@@ -239,6 +227,6 @@ mod tests {
         });
         assert_eq!(calls, 2);
         assert_eq!(step.summary().to_string(), "+0 ~1 -0");
-        assert_eq!(exit_code([step.objects()]), EXIT_DIFFERENCES);
+        assert!(step.objects().has_changes());
     }
 }

@@ -85,12 +85,12 @@ impl NamePattern {
 pub type Group = &'static [NamePattern];
 
 /// Whether any pattern of `group` matches `name`.
-pub fn group_matches(group: Group, name: &str) -> bool {
+pub(crate) fn group_matches(group: Group, name: &str) -> bool {
     group.iter().any(|p| p.matches(name))
 }
 
 /// Human label of a group: `ingester|ingester-zone-*`.
-pub fn group_label(group: Group) -> String {
+pub(crate) fn group_label(group: Group) -> String {
     group
         .iter()
         .map(NamePattern::label)

@@ -1,9 +1,10 @@
 //! Unicode letter and decimal-digit ranges exactly as Go 1.19's `unicode.IsLetter` /
 //! `unicode.IsDigit` classify them (Unicode 13.0.0), for code points >= 0x80.
 //!
-//! Generated data (not hand-edited): a throwaway Go program walked every code point and printed
-//! the inclusive ranges for which the predicate holds. Key sorting must use Go's tables, not
-//! Rust's (newer Unicode, different property: `char::is_alphabetic` is not `IsLetter`).
+//! Generated, not hand-edited: `go run testdata/tools/gen_unicode_tables.go > src/yaml/unicode_tables.rs`
+//! with Go 1.19 walks every code point and prints the inclusive ranges for which the predicate
+//! holds. Key sorting must use Go's tables, not Rust's (newer Unicode, different property:
+//! `char::is_alphabetic` is not `IsLetter`).
 
 #[rustfmt::skip]
 pub(super) static LETTER: &[(u32, u32)] = &[
