@@ -438,17 +438,15 @@ impl Evaluator {
 }
 
 impl Drop for Evaluator {
-    /// Drops the state, then collects the Jsonnet objects left in reference cycles on this
-    /// thread (jrsonnet's objects refer to each other and would otherwise stay until the thread
-    /// ends): a host that opens environment after environment stays flat. A process about to
-    /// exit can skip both by forgetting the evaluator and calling [`leak_thread_objects`].
+    /// Drops the state. Jsonnet objects left in reference cycles stay in this thread's object
+    /// space until the thread ends (jrsonnet collects them then): run each environment on a
+    /// thread of its own, as [`crate::repo::run`] and the extra threads of a
+    /// [`crate::steps::PlanRun`] do, to hold memory flat. (Collecting them here corrupted the
+    /// heap in testing: jrsonnet holds references its collector does not see.)
     fn drop(&mut self) {
         // The cached values can nest deeply; their destructors recurse.
         let state = std::mem::take(&mut self.state);
-        with_large_stack(move || {
-            drop(state);
-            jrsonnet_gcmodule::collect_thread_cycles();
-        });
+        with_large_stack(move || drop(state));
     }
 }
 

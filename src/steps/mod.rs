@@ -234,9 +234,9 @@ impl PlanRun {
 
     /// [`PlanRun::new`] on `settings.threads` evaluator threads (this one included).
     ///
-    /// Nothing of the run stays behind: the extra threads end with it and collect their
-    /// Jsonnet objects (unless [`RunSettings::leak_at_exit`]), and `renderer`'s objects are
-    /// collected when it is dropped.
+    /// The extra threads end with the run and their Jsonnet objects are collected then (unless
+    /// [`RunSettings::leak_at_exit`]); `renderer`'s objects stay on the calling thread until
+    /// that thread ends, so a long-running host runs each environment on a thread of its own.
     pub fn with_settings(
         renderer: &Renderer,
         plan: &Plan,
