@@ -3,6 +3,7 @@ mod cli;
 mod common;
 mod compare_runbook;
 mod conformance;
+mod content_hardening;
 mod diff_text;
 mod edges;
 mod env_discovery;

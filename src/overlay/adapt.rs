@@ -626,13 +626,15 @@ impl Adapter<'_> {
 }
 
 /// Adapt `plan` (built from `params`) to the environment behind `probe`. See the module docs
-/// for the rules. Fails when the environment is not Mimir-like (no `_config.deployment_mode`) or
-/// when the probe fails.
+/// for the rules. Fails when the plan is not well-formed ([`Plan::validate`]), when the
+/// environment is not Mimir-like (no `_config.deployment_mode`) or when the probe fails.
 pub fn adapt(
     plan: &Plan,
     params: &Params,
     probe: &mut dyn EnvProbe,
 ) -> Result<AdaptedPlan, PlanError> {
+    // Ids and names become file and folder names: whatever built the plan, check it here.
+    plan.validate()?;
     let mut params = params.clone();
     let (import, import_source) = match params.k8s_import.clone() {
         Some(import) => (import, ImportSource::Parameter),

@@ -32,6 +32,7 @@ mod model;
 mod ordered;
 mod params;
 mod reverse;
+mod validate;
 
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
 pub use cumulative::{Sourced, State};
@@ -42,6 +43,7 @@ pub use model::{
 };
 pub use ordered::OrderedMap;
 pub use params::{DEFAULT_K8S_IMPORT, DEFAULT_READ_WRITE_REPLICAS, Params, ReadScaling};
+pub use validate::{InvalidComponent, MAX_COMPONENT_BYTES, validate_component};
 
 /// Errors building, selecting or adapting a plan.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +76,15 @@ pub enum PlanError {
          a Mimir 2.x Jsonnet library with deployment modes 'microservices', 'migration' and 'read-write')"
     )]
     NotMimirLike,
+    /// The plan is not well-formed ([`Plan::validate`]): an unsafe name or id, no steps, an id
+    /// used twice, a non-config step that changes Jsonnet.
+    #[error("invalid plan {plan:?}: {message}")]
+    Invalid {
+        /// The plan name (as given, even when it is the problem).
+        plan: String,
+        /// What is wrong, naming the step.
+        message: String,
+    },
     /// A plan file could not be read or is invalid.
     #[error("{}: {message}", location(path, *line, *column))]
     File {
