@@ -357,3 +357,42 @@ fn plan_maps_load_in_linear_time() {
     assert_eq!(plan.steps[0].change.config.len(), N);
     assert_eq!(plan.steps.len(), 1_999);
 }
+
+/// Case 6: the Markdown runbook wrote step ids and names raw, so a name like
+/// `<img src=x onerror=…>` reached whatever renders the Markdown as HTML. They are escaped as
+/// all other text is (and as the HTML runbook does).
+#[test]
+fn markdown_runbook_escapes_step_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = tmp.path().join("p.yaml");
+    let hostile = "<img src=x onerror=alert(1)> | *x*";
+    std::fs::write(
+        &plan,
+        exported_plan(|t| {
+            t.replacen(
+                "name: deploy-rw-at-zero",
+                &format!("name: \"{hostile}\""),
+                1,
+            )
+        }),
+    )
+    .unwrap();
+    let o = tkstep(&[
+        "runbook",
+        &env("mimir-minimal"),
+        "--plan-file",
+        plan.to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = String::from_utf8(o.stdout).unwrap();
+    let escaped = r"\<img src=x onerror=alert(1)\> \| \*x\*";
+    // The steps table and the step's heading.
+    assert!(md.contains(&format!("| 2 | {escaped} | config |")), "{md}");
+    assert!(
+        md.contains(&format!("## Step 2 {escaped} (config)")),
+        "{md}"
+    );
+    assert!(!md.replace(r"\<img", "").contains("<img"), "{md}");
+}
