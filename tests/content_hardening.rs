@@ -4,6 +4,7 @@
 //! One test per case; each failed on the main branch before the fix.
 
 use std::hash::BuildHasher;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +22,7 @@ fn env(name: &str) -> String {
 }
 
 /// Run tkstep in the repository root; kill it after `deadline` (a hang is a failure, not a
-/// stuck test run).
+/// stuck test run). Its output is read while it runs, so that a full pipe cannot block it.
 fn tkstep_within(args: &[&str], deadline: Duration) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tkstep"))
         .args(args)
@@ -32,19 +33,36 @@ fn tkstep_within(args: &[&str], deadline: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run tkstep");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).ok();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    while child.try_wait().expect("wait for tkstep").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for tkstep") {
+            break status;
+        }
         if start.elapsed() > deadline {
             child.kill().ok();
-            let out = child.wait_with_output().expect("collect tkstep");
+            child.wait().ok();
+            let err = stderr.join().unwrap_or_default();
             panic!(
                 "tkstep {args:?} still running after {deadline:?}; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&err)
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
     }
-    child.wait_with_output().expect("collect tkstep")
 }
 
 fn tkstep(args: &[&str]) -> Output {
@@ -395,4 +413,144 @@ fn markdown_runbook_escapes_step_names() {
         "{md}"
     );
     assert!(!md.replace(r"\<img", "").contains("<img"), "{md}");
+}
+
+/// A Tanka project in a temporary folder, sharing `testdata/project`'s vendor and lib folders,
+/// with one environment `env` whose main.jsonnet is the minimal Mimir plus `extra` (fields of
+/// the output object).
+fn project_with(extra: &str) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = root().join("testdata/project");
+    let env = tmp.path().join("environments/env");
+    std::fs::create_dir_all(&env).unwrap();
+    std::fs::copy(
+        project.join("jsonnetfile.json"),
+        tmp.path().join("jsonnetfile.json"),
+    )
+    .unwrap();
+    for dir in ["vendor", "lib"] {
+        std::os::unix::fs::symlink(project.join(dir), tmp.path().join(dir)).unwrap();
+    }
+    std::fs::write(
+        env.join("spec.json"),
+        r#"{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
+  "metadata": {"name": "environments/env"}, "spec": {"namespace": "default"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        env.join("main.jsonnet"),
+        format!(
+            "local mimir = import 'mimir/mimir.libsonnet';\n\
+             mimir {{\n  _config+:: {{\n    namespace: 'default',\n    storage_backend: 'gcs',\n    \
+             blocks_storage_bucket_name: 'blocks-bucket',\n    \
+             ruler_storage_bucket_name: 'rules-bucket',\n  }},\n{extra}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let env = env.to_str().unwrap().to_string();
+    (tmp, env)
+}
+
+/// Case 5: two objects with the same apiVersion, kind, namespace and name passed render, diff
+/// and check silently. `check` reports them (`duplicate-objects`, an error: exit 3) naming both
+/// JSON paths, once, at the step that introduces them; the other commands warn on stderr.
+#[test]
+fn duplicate_objects_are_a_check_error_and_a_warning_elsewhere() {
+    let (_tmp, env) = project_with(
+        "  local cm = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'shared', namespace: 'default'}},\n  \
+         team_a: {config: cm {data: {a: '1'}}},\n  team_b: {config: cm {data: {a: '2'}}},",
+    );
+    let paths =
+        "default/ConfigMap/shared (v1) is rendered 2 times, at .team_a.config and .team_b.config";
+    let o = tkstep(&["check", &env]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        report.starts_with(&format!(
+            "step before (before)\n  error[duplicate-objects] ConfigMap/shared\n      {paths}: on a \
+             cluster the copy applied last silently replaces the other"
+        )),
+        "{report}"
+    );
+    assert_eq!(report.matches("duplicate-objects").count(), 1, "{report}");
+
+    let warning =
+        format!("{paths}; on a cluster the copy applied last silently replaces the other\n");
+    let o = tkstep(&["render", &env]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), format!("warning: the environment: {warning}"));
+    // tk show prints both objects: so does render.
+    let yaml = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(yaml.matches("  name: shared\n").count(), 2);
+
+    let o = tkstep(&["diff", &env, "--summary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "warning: the environment before any step: {warning}"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).matches("warning:").count(), 1, "{}", stderr(&o));
+}
+
+/// Case 7: `check` accepted `1e+29` replicas, and a StatefulSet with that many replicas removed
+/// by the plan made it panic (listing its PVCs). Counts that are not Kubernetes int32s are an
+/// `invalid-replicas` error.
+#[test]
+fn replica_counts_that_are_not_int32_are_a_check_error() {
+    let (_tmp, env) = project_with(
+        "  compactor_statefulset: if super.compactor_statefulset == null then null\n    \
+         else super.compactor_statefulset {spec+: {replicas: 1e29}},\n  \
+         app: {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'app', namespace: 'default'},\n    \
+         spec: {replicas: -1}},\n  \
+         web: {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', namespace: 'default'},\n    \
+         spec: {replicas: 2.5}},\n  \
+         ok: {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'ok', namespace: 'default'},\n    \
+         spec: {replicas: 2147483647}},",
+    );
+    let o = tkstep(&["check", &env, "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let invalid: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "invalid-replicas")
+        .map(|f| {
+            (
+                f["step"].as_str().unwrap().to_string(),
+                f["objects"][0].as_str().unwrap().to_string(),
+                f["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let reason = |value: &str| {
+        format!(
+            "spec.replicas is {value}: Kubernetes refuses it (a replica count is a whole number \
+             from 0 to 2147483647, an int32)"
+        )
+    };
+    assert_eq!(
+        invalid,
+        [
+            ("before".into(), "Deployment/app".into(), reason("-1")),
+            ("before".into(), "Deployment/web".into(), reason("2.5")),
+            (
+                "before".into(),
+                "StatefulSet/compactor".into(),
+                reason("1e+29")
+            ),
+        ]
+    );
+    // The compactor's PVCs are listed up to a bound, not 1e29 of them.
+    let leftover = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "leftover-pvcs")
+        .unwrap();
+    assert_eq!(leftover["objects"].as_array().unwrap().len(), 1 + 1000);
 }

@@ -22,9 +22,11 @@
 //! manifests and is not checked.
 
 mod capacity;
+mod duplicates;
 mod final_state;
 mod layout;
 mod removals;
+mod replica_counts;
 mod report;
 mod ruler;
 mod rules;
@@ -115,6 +117,8 @@ pub fn run_refs(steps: &[StepRef<'_>], sides: &Sides, final_overlay: Option<&str
     zones::check(&ctx, &mut out);
     removals::check(&ctx, &mut out);
     final_state::check(&ctx, &mut out);
+    duplicates::check(&ctx, &mut out);
+    replica_counts::check(&ctx, &mut out);
     let labels = steps
         .iter()
         .map(|s| StepLabel {

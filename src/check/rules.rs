@@ -70,11 +70,17 @@ pub enum Rule {
     FinalOverrides,
     /// `leftover-pvcs`: PVCs the final step leaves behind.
     LeftoverPvcs,
+    /// `duplicate-objects`: two objects with the same apiVersion, kind, namespace and name
+    /// (on a cluster one silently replaces the other).
+    DuplicateObjects,
+    /// `invalid-replicas`: a replica count that Kubernetes would refuse (not a whole number
+    /// from 0 to 2147483647).
+    InvalidReplicas,
 }
 
 impl Rule {
     /// Every rule, in report order.
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 16] = [
         Rule::ReadCapacity,
         Rule::WriteCapacity,
         Rule::StoreGatewayUnregister,
@@ -89,6 +95,8 @@ impl Rule {
         Rule::FinalOldWorkloads,
         Rule::FinalOverrides,
         Rule::LeftoverPvcs,
+        Rule::DuplicateObjects,
+        Rule::InvalidReplicas,
     ];
 
     /// The stable id (`read-capacity`, ...).
@@ -108,6 +116,8 @@ impl Rule {
             Rule::FinalOldWorkloads => "final-old-workloads",
             Rule::FinalOverrides => "final-overrides",
             Rule::LeftoverPvcs => "leftover-pvcs",
+            Rule::DuplicateObjects => "duplicate-objects",
+            Rule::InvalidReplicas => "invalid-replicas",
         }
     }
 
@@ -164,6 +174,12 @@ impl Rule {
                 "the final overlay patches no object of the old mode (it would fail to evaluate)"
             }
             Rule::LeftoverPvcs => "PVCs of StatefulSets removed by the final step, to release",
+            Rule::DuplicateObjects => {
+                "no two rendered objects share apiVersion, kind, namespace and name"
+            }
+            Rule::InvalidReplicas => {
+                "replica counts are whole numbers from 0 to 2147483647 (Kubernetes int32)"
+            }
         }
     }
 }

@@ -76,6 +76,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         Some(id) => match steps::render_step_pair(&renderer, &plan, &params, id)? {
             (_, None) => (Vec::new(), None),
             (_, Some([mut before, mut after])) => {
+                super::duplicates::warn_steps([&before, &after]);
                 before.manifests.retain(|m| targets.keeps(m));
                 after.manifests.retain(|m| targets.keeps(m));
                 let diff = options.diff_step(
@@ -89,6 +90,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         },
         None => {
             let mut run = PlanRun::new(&renderer, &plan, &params)?;
+            super::duplicates::warn_steps(&run.steps);
             let trailer = (!args.json).then(|| {
                 let s = run.check().summary();
                 format!(

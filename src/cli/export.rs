@@ -38,6 +38,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
     let (plan, params) = args.plan.select(Some(&renderer))?;
     let run = PlanRun::new(&renderer, &plan, &params)?;
+    super::duplicates::warn_steps(&run.steps);
     let outputs: Vec<StepOutput<'_>> = run
         .steps
         .iter()

@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod compare;
 mod diff;
+mod duplicates;
 mod export;
 mod files;
 mod output;

@@ -52,6 +52,7 @@ pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
     let (plan, params) = args.plan.select(Some(&renderer))?;
     let run = PlanRun::new(&renderer, &plan, &params)?;
+    super::duplicates::warn_steps(&run.steps);
     let book = Runbook::build(&run, &TkTarget::of(&renderer));
     let text = match args.format {
         Format::Md => runbook::markdown::render(&book),

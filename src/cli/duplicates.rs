@@ -1,0 +1,31 @@
+//! Warnings for objects rendered twice (same apiVersion, kind, namespace and name): `render`,
+//! `diff`, `export` and `runbook` print them on stderr and go on, as `tk show` prints both
+//! objects; `check` reports them as `duplicate-objects` errors.
+
+use tkstep::manifest::{Manifest, new_duplicates};
+use tkstep::steps::RenderedStep;
+
+/// Warn about the duplicates of each state, once, at the state that introduces them.
+/// `states` are (what the state is, e.g. `step 5.2 (scale-down-read-backend)`, its objects).
+pub fn warn<'a>(states: impl IntoIterator<Item = (String, &'a [Manifest])>) {
+    let (labels, manifests): (Vec<String>, Vec<&[Manifest]>) = states.into_iter().unzip();
+    for (i, dup) in new_duplicates(manifests) {
+        eprintln!(
+            "warning: {}: {dup}; on a cluster the copy applied last silently replaces the other",
+            labels[i]
+        );
+    }
+}
+
+/// [`warn`] for rendered plan states.
+pub fn warn_steps<'a>(steps: impl IntoIterator<Item = &'a RenderedStep>) {
+    warn(steps.into_iter().map(|s| (describe(s), &s.manifests[..])));
+}
+
+/// `the environment before any step`, `step 5.2 (scale-down-read-backend)`.
+fn describe(step: &RenderedStep) -> String {
+    match step.index {
+        None => "the environment before any step".to_string(),
+        Some(_) => format!("step {} ({})", step.id, step.name),
+    }
+}
