@@ -1,3 +1,4 @@
+mod catalogue_plans;
 mod check_rules;
 mod cli;
 mod common;

@@ -178,10 +178,12 @@ pub enum Tristate {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Plan")]
 pub struct PlanArgs {
-    /// Built-in plan to follow: to-read-write (microservices → read-write) or to-microservices
-    /// (read-write → microservices).
-    #[arg(long, default_value = TO_READ_WRITE, value_parser = clap::builder::PossibleValuesParser::new(BUILTIN_PLANS))]
-    pub plan: String,
+    /// Built-in plan to follow (default: to-read-write): to-read-write (microservices →
+    /// read-write), to-microservices (read-write → microservices), consul-to-memberlist,
+    /// query-scheduler-ring, ruler-remote-evaluation, memberlist-cluster-label (`tkstep plan`
+    /// lists them).
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(BUILTIN_PLANS))]
+    pub plan: Option<String>,
     /// Follow the plan in this YAML or JSON file instead of a built-in plan (see
     /// `tkstep plan --export yaml` for a starting point).
     #[arg(long, value_name = "PATH", conflicts_with = "plan")]
@@ -216,6 +218,9 @@ pub struct PlanArgs {
     /// environment's mimir_backend_replicas).
     #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub store_gateway_replicas: Option<u32>,
+    /// memberlist-cluster-label: the label to set (default: the environment's namespace).
+    #[arg(long, value_name = "LABEL")]
+    pub cluster_label: Option<String>,
 }
 
 /// `--read-autoscaling MIN:MAX`: two whole numbers, 1 <= MIN <= MAX.
@@ -289,6 +294,7 @@ impl PlanArgs {
             k8s_import: self.k8s_import.clone(),
             ingester_replicas: self.ingester_replicas,
             store_gateway_replicas: self.store_gateway_replicas,
+            cluster_label: self.cluster_label.clone(),
         };
         // The value parsers check each value; a zone listed twice is seen only here.
         let repeated = (self.zones.iter().enumerate()).find(|(i, z)| self.zones[..*i].contains(z));
@@ -313,12 +319,23 @@ impl PlanArgs {
         if let Some(path) = &self.plan_file {
             return Ok((Plan::from_file(path)?, params));
         }
+        let name = self.plan_name();
         if let Some(renderer) = renderer
-            && self.plan == TO_MICROSERVICES
+            && name == TO_MICROSERVICES
         {
             params = steps::resolve_params(renderer, &params)?;
         }
-        Ok((Plan::builtin(&self.plan, &params)?, params))
+        Ok((Plan::builtin(name, &params)?, params))
+    }
+
+    /// The built-in plan named by `--plan`, or the default, to-read-write.
+    pub fn plan_name(&self) -> &str {
+        self.plan.as_deref().unwrap_or(TO_READ_WRITE)
+    }
+
+    /// Whether neither `--plan` nor `--plan-file` is given.
+    pub fn is_default(&self) -> bool {
+        self.plan.is_none() && self.plan_file.is_none()
     }
 
     /// The plan adapted to the environment behind `renderer`.

@@ -588,6 +588,28 @@ impl Adapter<'_> {
         Ok(())
     }
 
+    /// `memberlist-cluster-label` without a label: the environment's namespace.
+    fn cluster_label(&mut self, step: &mut Step) -> Result<(), PlanError> {
+        let mut failed = None;
+        let filled = crate::plan::fill_cluster_label(step, || {
+            self.env_config("namespace")
+                .map_err(|e| failed = Some(e))
+                .ok()
+                .flatten()
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        match filled {
+            None => Ok(()),
+            Some(Ok(note)) => {
+                self.note(AdaptationKind::Changed, note);
+                Ok(())
+            }
+            Some(Err(message)) => Err(PlanError::InvalidParams(message)),
+        }
+    }
+
     fn overrides(&mut self, state: &State, step: &mut Step) -> Result<(), PlanError> {
         // Removals of overrides that an earlier adaptation left out are moot.
         step.change
@@ -673,6 +695,7 @@ pub fn adapt(
     for original in &plan.steps {
         let mut step = original.clone();
         adapter.step = step.id.clone();
+        adapter.cluster_label(&mut step)?;
         adapter.zone_awareness(&step)?;
         adapter.migration_mode(&step)?;
         adapter.read_scaling(&step)?;

@@ -5,8 +5,11 @@
 //! Jsonnet), a description, prerequisites, the [`Change`] it makes, and the [`StepCheck`]s and
 //! [`Wait`]s to observe before going on.
 //!
-//! Built-in plans ([`BUILTIN_PLANS`]): [`TO_READ_WRITE`] (the documented procedure) and
-//! [`TO_MICROSERVICES`] (the same steps mirrored, read-write → microservices). Plans can also
+//! Built-in plans ([`BUILTIN_PLANS`], listed by [`catalogue`]): [`TO_READ_WRITE`] (the
+//! documented procedure) and [`TO_MICROSERVICES`] (the same steps mirrored, read-write →
+//! microservices), and Mimir's other documented migrations, embedded as plan files:
+//! [`CONSUL_TO_MEMBERLIST`], [`QUERY_SCHEDULER_RING`], [`RULER_REMOTE_EVALUATION`] and
+//! [`MEMBERLIST_CLUSTER_LABEL`]. Plans can also
 //! come from YAML or JSON files ([`Plan::from_file`], schema in the `file` module docs) and be
 //! written in that format ([`write_plan`]). [`Plan::direction`] tells the checks which side is
 //! going away.
@@ -26,6 +29,7 @@
 //! ```
 
 mod builtin;
+mod catalogue;
 mod cumulative;
 mod file;
 mod model;
@@ -35,6 +39,11 @@ mod reverse;
 mod validate;
 
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
+pub use catalogue::{
+    CLUSTER_LABEL_PLACEHOLDER, CONSUL_TO_MEMBERLIST, CatalogueEntry, MEMBERLIST_CLUSTER_LABEL,
+    QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, catalogue, catalogue_text, fill_cluster_label,
+    valid_cluster_label,
+};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};
 pub use model::{
