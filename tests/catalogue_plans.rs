@@ -1,6 +1,8 @@
 //! The built-in plans of Mimir's other documented migrations (`../shared/migrations.md`), on the
 //! fixture environments they start from: what each step renders, snapshots of every overlay
-//! and diff, go-jsonnet conformance of every step, and the CLI around them.
+//! and diff, go-jsonnet conformance of every step (recorded in
+//! `testdata/recorded/go-jsonnet/catalogue/`; the reference tier re-renders them), and the CLI
+//! around them.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -16,6 +18,8 @@ use tkstep::plan::{
 };
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer, manifest};
+
+use crate::common::{oracle, recorded};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -336,8 +340,43 @@ fn snapshot_every_overlay_and_diff_of_the_catalogue_plans() {
     }
 }
 
+/// The recording of step `step` (1-based, id `id`) of catalogue plan `plan`.
+fn recording_name(plan: &str, n: usize, id: &str) -> String {
+    format!("go-jsonnet/catalogue/{plan}/{n:02}-{id}.json")
+}
+
 #[test]
-fn every_catalogue_step_renders_like_go_jsonnet() {
+fn every_catalogue_step_renders_like_recorded_go_jsonnet() {
+    for (plan, case) in cases() {
+        let renderer = open(case.env);
+        let names: Vec<String> = case.run.steps[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{:02}-{}.json", i + 1, s.id))
+            .collect();
+        assert_eq!(
+            recorded::list(&format!("go-jsonnet/catalogue/{plan}")),
+            names,
+            "testdata/recorded/go-jsonnet/catalogue/{plan}: record with `{}`",
+            recorded::REGENERATE
+        );
+        for (i, step) in case.run.steps[1..].iter().enumerate() {
+            let recording = recorded::read(&recording_name(plan, i + 1, &step.id));
+            let theirs: serde_json::Value = serde_json::from_str(&recording.body).unwrap();
+            let from_go = manifest::process(&theirs, renderer.environment()).unwrap();
+            assert!(
+                step.manifests == from_go,
+                "{plan} step {}: tkstep and go-jsonnet render different manifests",
+                step.id
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "reference tier: runs go-jsonnet (cargo test --locked -- --ignored)"]
+fn recorded_catalogue_step_renders_are_what_go_jsonnet_renders() {
+    let producer = oracle::gojsonnet_producer();
     for (plan, case) in cases() {
         let renderer = open(case.env);
         let paths = renderer.paths();
@@ -350,17 +389,19 @@ fn every_catalogue_step_renders_like_go_jsonnet() {
             max_stack: tkstep::render::MAX_STACK,
             ..EvalOptions::default()
         };
-        for step in &case.run.steps[1..] {
+        let mut names = Vec::new();
+        for (i, step) in case.run.steps[1..].iter().enumerate() {
             let overlay = step.overlay.as_ref().unwrap().overlay();
-            let theirs =
-                crate::eval_core::gojsonnet_eval(&paths.entrypoint, &options, Some(&overlay));
-            let from_go = manifest::process(&theirs, renderer.environment()).unwrap();
-            assert!(
-                step.manifests == from_go,
-                "{plan} step {}: tkstep and go-jsonnet render different manifests",
-                step.id
+            let body = oracle::gojsonnet_eval(&paths.entrypoint, &options, Some(&overlay));
+            recorded::check_or_record(
+                &recording_name(plan, i + 1, &step.id),
+                &producer,
+                &[],
+                &body,
             );
+            names.push(format!("{:02}-{}.json", i + 1, step.id));
         }
+        recorded::prune(&format!("go-jsonnet/catalogue/{plan}"), &names);
     }
 }
 
