@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use tkstep::check::{Rule, RuleSet, Severity};
 use tkstep::diff::DiffOptions;
 use tkstep::eval::EvalOptions;
 use tkstep::manifest::Manifest;
@@ -509,3 +510,73 @@ fn cli_says_where_the_cluster_label_comes_from() {
     assert!(text.contains("'blue'"), "{text}");
 }
 
+/// (plan file, rule, step) for each seeded mistake in a consul-to-memberlist plan.
+const CONSUL_MISTAKES: &[(&str, Rule, &str)] = &[
+    (
+        "consul-mistake-switch-without-mirroring.yaml",
+        Rule::MultikvMirrorBeforeSwitch,
+        "3",
+    ),
+    (
+        "consul-mistake-mirror-off-before-switch.yaml",
+        Rule::MultikvSwitchBeforeMirrorOff,
+        "4",
+    ),
+    (
+        "consul-mistake-teardown-while-mirroring.yaml",
+        Rule::MultikvMirrorOffBeforeTeardown,
+        "5",
+    ),
+    (
+        "consul-mistake-remove-consul-first.yaml",
+        Rule::ConsulStillUsed,
+        "1",
+    ),
+];
+
+#[test]
+fn every_catalogue_plan_passes_its_own_rule_set() {
+    for (plan, case) in cases() {
+        let findings = case.run.check();
+        assert_eq!(findings.exit_code(), 0, "{plan}:\n{}", findings.to_text());
+        let expected = if *plan == CONSUL_TO_MEMBERLIST {
+            RuleSet::ConsulToMemberlist
+        } else {
+            RuleSet::General
+        };
+        assert_eq!(case.run.rule_set(), expected, "{plan}");
+    }
+}
+
+#[test]
+fn seeded_consul_mistakes_are_caught_at_their_step() {
+    let renderer = open("mimir-consul");
+    let params = Params::default();
+    for (file, rule, step) in CONSUL_MISTAKES {
+        let plan = Plan::from_file(&root().join("testdata/plans").join(file)).unwrap();
+        let findings = PlanRun::new(&renderer, &plan, &params).unwrap().check();
+        assert_eq!(findings.exit_code(), 3, "{file}");
+        let first = findings
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Error)
+            .unwrap();
+        assert_eq!(
+            (first.rule, first.step.as_str()),
+            (*rule, *step),
+            "{file}\n{}",
+            findings.to_text()
+        );
+    }
+    let (code, out, err) = tkstep(&[
+        "check",
+        "testdata/project/environments/mimir-consul",
+        "--plan-file",
+        "testdata/plans/consul-mistake-teardown-while-mirroring.yaml",
+    ]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        out.contains("error[multikv-mirror-off-before-teardown]"),
+        "{out}"
+    );
+}

@@ -22,12 +22,14 @@
 //! manifests and is not checked.
 
 mod capacity;
+mod consul_rules;
 mod duplicates;
 mod final_state;
 mod layout;
 mod removals;
 mod replica_counts;
 mod report;
+mod rule_set;
 mod ruler;
 mod rules;
 mod store_gateway;
@@ -40,6 +42,7 @@ pub use layout::{
     group_label, group_matches,
 };
 pub use report::{EXIT_CHECK_FAILED, Finding, Findings, StepLabel, Summary};
+pub use rule_set::RuleSet;
 pub use rules::{Rule, Severity};
 
 use crate::manifest::Manifest;

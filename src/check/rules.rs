@@ -76,11 +76,22 @@ pub enum Rule {
     /// `invalid-replicas`: a replica count that Kubernetes would refuse (not a whole number
     /// from 0 to 2147483647).
     InvalidReplicas,
+    /// `multikv-mirror-before-switch`: the multi KV primary is switched only after mirroring
+    /// was on (consul-to-memberlist).
+    MultikvMirrorBeforeSwitch,
+    /// `multikv-switch-before-mirror-off`: mirroring goes off only after the primary is
+    /// switched (consul-to-memberlist).
+    MultikvSwitchBeforeMirrorOff,
+    /// `multikv-mirror-off-before-teardown`: rings leave the multi KV store only after mirroring
+    /// is off and their new store is the primary (consul-to-memberlist).
+    MultikvMirrorOffBeforeTeardown,
+    /// `consul-still-used`: Consul is not removed while a ring still uses it.
+    ConsulStillUsed,
 }
 
 impl Rule {
     /// Every rule, in report order.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 20] = [
         Rule::ReadCapacity,
         Rule::WriteCapacity,
         Rule::StoreGatewayUnregister,
@@ -97,6 +108,10 @@ impl Rule {
         Rule::LeftoverPvcs,
         Rule::DuplicateObjects,
         Rule::InvalidReplicas,
+        Rule::MultikvMirrorBeforeSwitch,
+        Rule::MultikvSwitchBeforeMirrorOff,
+        Rule::MultikvMirrorOffBeforeTeardown,
+        Rule::ConsulStillUsed,
     ];
 
     /// The stable id (`read-capacity`, ...).
@@ -118,6 +133,10 @@ impl Rule {
             Rule::LeftoverPvcs => "leftover-pvcs",
             Rule::DuplicateObjects => "duplicate-objects",
             Rule::InvalidReplicas => "invalid-replicas",
+            Rule::MultikvMirrorBeforeSwitch => "multikv-mirror-before-switch",
+            Rule::MultikvSwitchBeforeMirrorOff => "multikv-switch-before-mirror-off",
+            Rule::MultikvMirrorOffBeforeTeardown => "multikv-mirror-off-before-teardown",
+            Rule::ConsulStillUsed => "consul-still-used",
         }
     }
 
@@ -180,6 +199,16 @@ impl Rule {
             Rule::InvalidReplicas => {
                 "replica counts are whole numbers from 0 to 2147483647 (Kubernetes int32)"
             }
+            Rule::MultikvMirrorBeforeSwitch => {
+                "the multi KV primary store is switched only after a step that turned mirroring on"
+            }
+            Rule::MultikvSwitchBeforeMirrorOff => {
+                "multi KV mirroring is turned off only after the primary store is switched"
+            }
+            Rule::MultikvMirrorOffBeforeTeardown => {
+                "rings leave the multi KV store only after mirroring is off and their new store is the primary"
+            }
+            Rule::ConsulStillUsed => "Consul is removed only once no ring uses it any more",
         }
     }
 }
