@@ -60,6 +60,7 @@ pub mod manifest;
 pub mod output;
 pub mod overlay;
 pub mod plan;
+pub mod preflight;
 pub mod render;
 pub mod repo;
 pub mod runbook;

@@ -14,6 +14,7 @@ mod plan_files;
 mod plan_overlay;
 mod recursive;
 mod reverse_plan;
+mod standing;
 mod steps;
 mod writes;
 mod yaml_parity;

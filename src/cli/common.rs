@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use tkstep::manifest::Targets;
 use tkstep::overlay::AdaptedPlan;
-use tkstep::plan::{BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE};
+use tkstep::plan::{
+    BUILTIN_PLANS, Params, Plan, ReadScaling, TO_MICROSERVICES, TO_READ_WRITE, Verdict,
+};
 use tkstep::{OpenOptions, Renderer, steps};
 
 use super::UsageError;
@@ -221,7 +223,23 @@ pub struct PlanArgs {
     /// memberlist-cluster-label: the label to set (default: the environment's namespace).
     #[arg(long, value_name = "LABEL")]
     pub cluster_label: Option<String>,
+    /// The environment is part-way: take it as it is as the state after step STEP and follow
+    /// the remaining steps.
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
 }
+
+/// The environment is already where the plan leads: the command prints the message and exits 0.
+#[derive(Debug)]
+pub struct NothingToDo(pub String);
+
+impl std::fmt::Display for NothingToDo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NothingToDo {}
 
 /// `--read-autoscaling MIN:MAX`: two whole numbers, 1 <= MIN <= MAX.
 fn parse_min_max(text: &str) -> Result<(u32, u32), String> {
@@ -317,7 +335,10 @@ impl PlanArgs {
     pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
         let mut params = self.params()?;
         if let Some(path) = &self.plan_file {
-            return Ok((Plan::from_file(path)?, params));
+            return Ok((
+                self.where_it_stands(renderer, Plan::from_file(path)?)?,
+                params,
+            ));
         }
         let name = self.plan_name();
         if let Some(renderer) = renderer
@@ -325,7 +346,36 @@ impl PlanArgs {
         {
             params = steps::resolve_params(renderer, &params)?;
         }
-        Ok((Plan::builtin(name, &params)?, params))
+        let plan = Plan::builtin(name, &params)?;
+        Ok((self.where_it_stands(renderer, plan)?, params))
+    }
+
+    /// Before following `plan` on the environment: stop when it is already done or part-way
+    /// without `--from` or lacks what the plan needs; with `--from`, the remaining steps.
+    fn where_it_stands(&self, renderer: Option<&Renderer>, plan: Plan) -> anyhow::Result<Plan> {
+        let Some(renderer) = renderer else {
+            return Ok(match &self.from {
+                Some(from) => tkstep::plan::remaining_after(&plan, from)?,
+                None => plan,
+            });
+        };
+        match tkstep::preflight::assess(renderer, &plan, self.from.as_deref()) {
+            Verdict::Proceed => {}
+            Verdict::Done(message) => return Err(NothingToDo(message).into()),
+            Verdict::Stop(message) => anyhow::bail!(message),
+        }
+        let Some(from) = &self.from else {
+            return Ok(plan);
+        };
+        let rest = tkstep::plan::remaining_after(&plan, from)?;
+        if !rest.steps.iter().any(|s| s.is_config()) {
+            return Err(NothingToDo(format!(
+                "nothing left to do: no step after {from} of plan {} changes the environment",
+                plan.name
+            ))
+            .into());
+        }
+        Ok(rest)
     }
 
     /// The built-in plan named by `--plan`, or the default, to-read-write.

@@ -30,6 +30,7 @@
 
 mod builtin;
 mod catalogue;
+mod classify;
 mod cumulative;
 mod file;
 mod model;
@@ -44,6 +45,7 @@ pub use catalogue::{
     QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, catalogue, catalogue_text, fill_cluster_label,
     valid_cluster_label,
 };
+pub use classify::{ConfigRead, Standing, Unmet, Verdict, assess, remaining_after};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};
 pub use model::{
