@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::overlay::EnvProbe;
-use crate::plan::{ConfigRead, Plan, Verdict};
+use crate::plan::{ConfigRead, Params, Plan, PlanError, Prerequisite, Verdict};
 use crate::render::Renderer;
 use crate::steps::RendererProbe;
 
@@ -21,6 +21,24 @@ pub fn assess(renderer: &Renderer, plan: &Plan, from: Option<&str>) -> Verdict {
         }
     };
     crate::plan::assess(plan, from, &mut read)
+}
+
+/// The prerequisite plans of `plan` on the environment behind `renderer`
+/// ([`crate::plan::prerequisites`]).
+pub fn prerequisites(
+    renderer: &Renderer,
+    plan: &Plan,
+    params: &Params,
+) -> Result<Vec<Prerequisite>, PlanError> {
+    let mut probe = RendererProbe::new(renderer);
+    let mut read = |key: &str| -> ConfigRead {
+        match probe.config(key) {
+            Ok(Some(value)) => ConfigRead::Value(value),
+            Ok(None) => ConfigRead::Missing,
+            Err(e) => ConfigRead::Fails(e.to_string()),
+        }
+    };
+    crate::plan::prerequisites(plan, params, &mut read)
 }
 
 /// The environment's `_config.deployment_mode`, when it has one (Mimir-like environments).

@@ -89,7 +89,7 @@ fn missing_config_is_named_before_rendering() {
     assert_eq!(code, 1, "{out}{err}");
     assert_user_terms(&err, "set _config.ruler_storage_bucket_name to");
     assert!(err.contains("run a ruler inside mimir-backend"), "{err}");
-    let (code, _, err) = tkstep(&["check", &env("mimir-consul")]);
+    let (code, _, err) = tkstep(&["check", &env("mimir-consul"), "--no-prerequisites"]);
     assert_eq!(code, 1, "{err}");
     assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
     assert!(err.contains("--plan consul-to-memberlist"), "{err}");
@@ -124,6 +124,51 @@ fn catalogue_plans_say_when_there_is_nothing_to_do() {
         "--plan",
         "memberlist-cluster-label",
     ]);
+    assert_eq!(code, 1, "{err}");
+    assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
+}
+
+#[test]
+fn consul_and_dns_envs_get_their_prerequisites_chained() {
+    let consul = env("mimir-consul");
+    let (code, out, err) = tkstep(&["plan", &consul, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let steps: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = steps.as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = steps
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["plan"].as_str().unwrap()))
+        .collect();
+    assert_eq!(pairs[0], ("consul.1", "consul-to-memberlist"));
+    assert_eq!(pairs[5], ("consul.6", "consul-to-memberlist"));
+    assert_eq!(pairs[6], ("qs.1", "query-scheduler-ring"));
+    assert_eq!(pairs[7], ("qs.2", "query-scheduler-ring"));
+    assert_eq!(pairs[8], ("1", "to-read-write"));
+    assert_eq!(pairs.last().unwrap(), &("8", "to-read-write"));
+    let (code, text, err) = tkstep(&["plan", &consul]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("added because the environment's hash rings use Consul"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "added because query-frontends and queriers find the query-schedulers through DNS"
+        ),
+        "{text}"
+    );
+    // One check over the whole chain; the final state runs no Consul.
+    let (code, out, err) = tkstep(&["check", &consul]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, yaml, err) = tkstep(&["render", &consul, "--step", "8"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !yaml.contains("consul.mimir-consul.svc"),
+        "Consul still referenced"
+    );
+    assert!(!yaml.contains("name: consul\n"), "Consul still rendered");
+    // Without prerequisites: the message of a missing precondition.
+    let (code, _, err) = tkstep(&["check", &consul, "--no-prerequisites"]);
     assert_eq!(code, 1, "{err}");
     assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
 }

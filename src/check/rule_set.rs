@@ -21,6 +21,9 @@ use crate::plan::Plan;
 pub enum RuleSet {
     /// The read-write migration's invariants, run for the plan's direction.
     ReadWrite(Direction),
+    /// [`RuleSet::ReadWrite`] and the consul-to-memberlist invariants: a read-write plan with
+    /// `consul-to-memberlist` chained in front.
+    ReadWriteAfterConsul(Direction),
     /// Hash rings from Consul to memberlist through a multi KV store, plus [`RuleSet::General`].
     ConsulToMemberlist,
     /// Only the invariants every plan keeps (`stateful-removed`).
@@ -33,9 +36,14 @@ impl RuleSet {
         let sets = |pred: &dyn Fn(&str) -> bool| {
             plan.steps.iter().any(|s| s.change.config.keys().any(pred))
         };
+        let multikv = sets(&|k| k.starts_with("multikv_"));
         if plan.direction.is_some() || sets(&|k| k == "deployment_mode") {
-            RuleSet::ReadWrite(plan.direction())
-        } else if sets(&|k| k.starts_with("multikv_")) {
+            if multikv {
+                RuleSet::ReadWriteAfterConsul(plan.direction())
+            } else {
+                RuleSet::ReadWrite(plan.direction())
+            }
+        } else if multikv {
             RuleSet::ConsulToMemberlist
         } else {
             RuleSet::General
@@ -46,6 +54,7 @@ impl RuleSet {
     pub fn label(self) -> &'static str {
         match self {
             RuleSet::ReadWrite(_) => "read-write",
+            RuleSet::ReadWriteAfterConsul(_) => "read-write after consul-to-memberlist",
             RuleSet::ConsulToMemberlist => "consul-to-memberlist",
             RuleSet::General => "general",
         }
@@ -58,6 +67,7 @@ impl RuleSet {
                 .into_iter()
                 .filter(|r| !super::consul_rules::RULES.contains(r))
                 .collect(),
+            RuleSet::ReadWriteAfterConsul(_) => Rule::ALL.to_vec(),
             RuleSet::ConsulToMemberlist => {
                 let mut rules = super::consul_rules::RULES.to_vec();
                 rules.push(Rule::StatefulRemoved);
@@ -70,16 +80,25 @@ impl RuleSet {
     /// Run the set on `steps` (index 0 = before any step). `final_overlay` is the final step's
     /// overlay source (read by the read-write set).
     pub fn run(self, steps: &[StepRef<'_>], final_overlay: Option<&str>) -> Findings {
-        if let RuleSet::ReadWrite(direction) = self {
-            let mut findings = super::run_refs(steps, &direction.sides(), final_overlay);
-            findings.rules_run = Some(self.rules().len());
-            return findings;
-        }
         let views: Vec<StepView<'_>> = steps
             .iter()
             .enumerate()
             .map(|(i, s)| StepView::new(i, *s))
             .collect();
+        if let RuleSet::ReadWrite(direction) | RuleSet::ReadWriteAfterConsul(direction) = self {
+            let read_write = super::run_refs(steps, &direction.sides(), final_overlay);
+            let mut all = read_write.findings;
+            if matches!(self, RuleSet::ReadWriteAfterConsul(_)) {
+                // Consul going away is the prerequisite's purpose; consul-still-used guards it.
+                all.retain(|f| {
+                    !(f.rule == Rule::SilentRemoval && f.objects == ["Deployment/consul"])
+                });
+                super::consul_rules::check(steps, &views, &mut all);
+            }
+            let mut findings = Findings::new(read_write.steps, all);
+            findings.rules_run = Some(self.rules().len());
+            return findings;
+        }
         let mut out = Vec::new();
         if self == RuleSet::ConsulToMemberlist {
             super::consul_rules::check(steps, &views, &mut out);

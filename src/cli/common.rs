@@ -227,6 +227,10 @@ pub struct PlanArgs {
     /// the remaining steps.
     #[arg(long, value_name = "STEP")]
     pub from: Option<String>,
+    /// to-read-write: do not chain consul-to-memberlist / query-scheduler-ring in front on an
+    /// environment with Consul rings or DNS query-scheduler discovery.
+    #[arg(long)]
+    pub no_prerequisites: bool,
 }
 
 /// The environment is already where the plan leads: the command prints the message and exits 0.
@@ -346,7 +350,14 @@ impl PlanArgs {
         {
             params = steps::resolve_params(renderer, &params)?;
         }
-        let plan = Plan::builtin(name, &params)?;
+        let mut plan = Plan::builtin(name, &params)?;
+        if let Some(renderer) = renderer
+            && !self.no_prerequisites
+            && self.from.is_none()
+        {
+            let prerequisites = tkstep::preflight::prerequisites(renderer, &plan, &params)?;
+            plan = tkstep::plan::chain(&prerequisites, &plan);
+        }
         Ok((self.where_it_stands(renderer, plan)?, params))
     }
 

@@ -121,7 +121,7 @@ pub fn assess(
             .iter()
             .any(|s| s.change.config.contains_key("deployment_mode"));
     if read_write {
-        return read_write_plan(name, plan.direction(), from, read);
+        return read_write_plan(plan, name, plan.direction(), from, read);
     }
     if from.is_some() {
         return Verdict::Proceed;
@@ -147,7 +147,15 @@ fn unmet_verdict(plan: &str, unmet: Vec<Unmet>) -> Verdict {
     ))
 }
 
+/// Whether some step of `plan` sets `_config.<key>` to `value`.
+fn plan_sets(plan: &Plan, key: &str, value: &Value) -> bool {
+    plan.steps
+        .iter()
+        .any(|s| s.change.config.get(key) == Some(value))
+}
+
 fn read_write_plan(
+    plan: &Plan,
     name: &str,
     direction: Direction,
     from: Option<&str>,
@@ -208,13 +216,16 @@ fn read_write_plan(
             ),
         });
     }
-    if read("memberlist_ring_enabled").value() == Some(&Value::Bool(false)) {
+    let moves_to_memberlist = plan_sets(plan, "memberlist_ring_enabled", &Value::Bool(true));
+    if !moves_to_memberlist && read("memberlist_ring_enabled").value() == Some(&Value::Bool(false))
+    {
         unmet.push(Unmet {
             key: "memberlist_ring_enabled".into(),
             needed: "true".into(),
             why: format!(
                 "read-write and migration modes assert memberlist rings, and this environment's \
-                 rings use Consul; move them first without downtime: --plan {CONSUL_TO_MEMBERLIST}"
+                 rings use Consul; move them first without downtime: --plan {CONSUL_TO_MEMBERLIST} \
+                 (to-read-write chains it in front unless --no-prerequisites)"
             ),
         });
     }

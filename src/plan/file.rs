@@ -12,6 +12,7 @@
 //! steps:
 //!   - id: '2'                     # quote ids: 3.10 would read as the number 3.1
 //!     name: deploy-rw-at-zero
+//!     plan: consul-to-memberlist  # optional: the plan a chained prerequisite step comes from
 //!     kind: config                # config (default), verify, route or wait
 //!     description: Switch to migration mode.
 //!     prerequisites: [text, …]
@@ -145,6 +146,8 @@ struct StepDoc {
     id: String,
     #[serde(deserialize_with = "component")]
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan: Option<String>,
     #[serde(default = "config_kind")]
     kind: StepKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -361,6 +364,7 @@ impl StepDoc {
         let step = Step {
             id: self.id,
             name: self.name,
+            plan: self.plan,
             kind: self.kind,
             description: self.description,
             prerequisites: self.prerequisites,
@@ -402,6 +406,7 @@ impl StepDoc {
         StepDoc {
             id: step.id.clone(),
             name: step.name.clone(),
+            plan: step.plan.clone(),
             kind: step.kind,
             description: step.description.clone(),
             prerequisites: step.prerequisites.clone(),

@@ -30,6 +30,7 @@
 
 mod builtin;
 mod catalogue;
+mod chain;
 mod classify;
 mod cumulative;
 mod file;
@@ -45,6 +46,7 @@ pub use catalogue::{
     QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, catalogue, catalogue_text, fill_cluster_label,
     valid_cluster_label,
 };
+pub use chain::{Prerequisite, chain, prerequisites, step_prefix};
 pub use classify::{ConfigRead, Standing, Unmet, Verdict, assess, remaining_after};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};
