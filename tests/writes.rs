@@ -302,6 +302,7 @@ fn overlays_failing_mid_write_leave_the_previous_set() {
     let mut cmd = command(&[
         "overlays",
         MICRO,
+        "--no-prerequisites",
         "--out",
         s(&out),
         "--force",
@@ -341,6 +342,7 @@ fn overlays_interrupted_leave_the_previous_set_and_no_temp_files() {
     let args = [
         "overlays",
         MICRO,
+        "--no-prerequisites",
         "--out",
         s(&out),
         "--force",
@@ -395,6 +397,7 @@ fn concurrent_runs_on_one_output_are_locked() {
     let args = [
         "overlays",
         MICRO,
+        "--no-prerequisites",
         "--out",
         s(&out),
         "--force",
