@@ -172,3 +172,46 @@ fn consul_and_dns_envs_get_their_prerequisites_chained() {
     assert_eq!(code, 1, "{err}");
     assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
 }
+
+#[test]
+fn probe_errors_are_reported_once_without_internal_frames() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = root().join("testdata/project");
+    std::fs::write(tmp.path().join("jsonnetfile.json"), "{}").unwrap();
+    for dir in ["vendor", "lib"] {
+        std::os::unix::fs::symlink(project.join(dir), tmp.path().join(dir)).unwrap();
+    }
+    let env_dir = tmp.path().join("environments/x");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    std::fs::copy(
+        project.join("environments/mimir-minimal/spec.json"),
+        env_dir.join("spec.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        env_dir.join("main.jsonnet"),
+        "(import 'mimir/mimir.libsonnet') { _config+:: { namespace: 'default', \
+         storage_backend: 'gcs', blocks_storage_bucket_name: 'b', ruler_storage_bucket_name: 'r', \
+         autoscaling_querier_enabled: error 'no autoscaling setting here' } }\n",
+    )
+    .unwrap();
+    let (code, _, err) = tkstep(&["plan", env_dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("adapting the plan to the environment"),
+        "{err}"
+    );
+    assert!(
+        err.contains("main.jsonnet:1:"),
+        "the user's own frame stays: {err}"
+    );
+    assert_eq!(
+        err.matches("no autoscaling setting here").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches("main.jsonnet:1:").count(), 1, "{err}");
+    for internal in ["<tkstep query>", "builtin", "argument <"] {
+        assert!(!err.contains(internal), "{internal}: {err}");
+    }
+}

@@ -273,7 +273,7 @@ impl Adapter<'_> {
         move |e| PlanError::Probe {
             step: self.step.clone(),
             what,
-            source: Box::new(e),
+            error: Box::new(e),
         }
     }
 
@@ -669,7 +669,7 @@ pub fn adapt(
                 return Err(PlanError::Probe {
                     step: "-".into(),
                     what: "looking for its Kubernetes library import".into(),
-                    source: Box::new(e),
+                    error: Box::new(e),
                 });
             }
         },
