@@ -10,7 +10,7 @@
 //!   [`super::consul_rules`]) and the general ones;
 //! - any other plan (query-scheduler discovery, ruler remote evaluation, memberlist cluster
 //!   label, your own): the general invariants only ([`RuleSet::General`]): no StatefulSet holding
-//!   data disappears.
+//!   data disappears, no duplicate objects, no invalid replica counts.
 
 use super::view::StepView;
 use super::{Direction, Finding, Findings, Rule, StepLabel, StepRef, join_names};
@@ -26,7 +26,8 @@ pub enum RuleSet {
     ReadWriteAfterConsul(Direction),
     /// Hash rings from Consul to memberlist through a multi KV store, plus [`RuleSet::General`].
     ConsulToMemberlist,
-    /// Only the invariants every plan keeps (`stateful-removed`).
+    /// Only the invariants every plan keeps (`stateful-removed`, `duplicate-objects`,
+    /// `invalid-replicas`).
     General,
 }
 
@@ -70,10 +71,10 @@ impl RuleSet {
             RuleSet::ReadWriteAfterConsul(_) => Rule::ALL.to_vec(),
             RuleSet::ConsulToMemberlist => {
                 let mut rules = super::consul_rules::RULES.to_vec();
-                rules.push(Rule::StatefulRemoved);
+                rules.extend(GENERAL);
                 rules
             }
-            RuleSet::General => vec![Rule::StatefulRemoved],
+            RuleSet::General => GENERAL.to_vec(),
         }
     }
 
@@ -104,6 +105,14 @@ impl RuleSet {
             super::consul_rules::check(steps, &views, &mut out);
         }
         stateful_removed(&views, &mut out);
+        let sides = Direction::ToReadWrite.sides();
+        let ctx = super::Ctx {
+            steps: views,
+            sides: &sides,
+            final_overlay: None,
+        };
+        super::duplicates::check(&ctx, &mut out);
+        super::replica_counts::check(&ctx, &mut out);
         let labels = steps
             .iter()
             .map(|s| StepLabel {
@@ -116,6 +125,13 @@ impl RuleSet {
         findings
     }
 }
+
+/// The rules every plan is checked against, whatever it changes (they read objects only).
+const GENERAL: [Rule; 3] = [
+    Rule::StatefulRemoved,
+    Rule::DuplicateObjects,
+    Rule::InvalidReplicas,
+];
 
 /// A finding of `rule` at `step`.
 pub(crate) fn finding(
