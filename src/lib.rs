@@ -55,6 +55,7 @@ pub mod escape;
 pub mod eval;
 pub mod export;
 mod go_quote;
+pub mod gotemplate;
 mod input;
 pub mod manifest;
 pub mod output;
