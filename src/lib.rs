@@ -66,6 +66,7 @@ pub mod render;
 pub mod repo;
 pub mod runbook;
 pub mod steps;
+pub mod tk_export;
 pub mod yaml;
 
 pub use check::Finding;

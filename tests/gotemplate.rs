@@ -106,12 +106,46 @@ const TEMPLATES: &[&str] = &[
 
 /// Tricky strings for the case conversions, each run through them.
 const WORDS: &[&str] = &[
-    "FirstName", "HTTPServer", "NoHTTPS", "GO_PATH", "GO PATH", "GO-PATH", "http2xx",
-    "HTTP20xOK", "Duration2m3s", "Bld4Floor3rd", "ServiceAccount", "ClusterRoleBinding",
-    "apps/v1", "networking.k8s.io/v1", "v1beta1", "ingester-zone-a", "mimir_read", "a", "A",
-    "AB", "Ab", "aB", "x9", "9x", "99", "a--b__c", "--lead", "trail__", "PodDisruptionBudget",
-    "CSIDriver", "HPA2", "ÄpfelÜber", "k8s.io:Admin", "Hello World!", "already_snake_case",
-    "kube-state-metrics", "v2.0.1", "ÉCOLE", "straße", "",
+    "FirstName",
+    "HTTPServer",
+    "NoHTTPS",
+    "GO_PATH",
+    "GO PATH",
+    "GO-PATH",
+    "http2xx",
+    "HTTP20xOK",
+    "Duration2m3s",
+    "Bld4Floor3rd",
+    "ServiceAccount",
+    "ClusterRoleBinding",
+    "apps/v1",
+    "networking.k8s.io/v1",
+    "v1beta1",
+    "ingester-zone-a",
+    "mimir_read",
+    "a",
+    "A",
+    "AB",
+    "Ab",
+    "aB",
+    "x9",
+    "9x",
+    "99",
+    "a--b__c",
+    "--lead",
+    "trail__",
+    "PodDisruptionBudget",
+    "CSIDriver",
+    "HPA2",
+    "ÄpfelÜber",
+    "k8s.io:Admin",
+    "Hello World!",
+    "already_snake_case",
+    "kube-state-metrics",
+    "v2.0.1",
+    "ÉCOLE",
+    "straße",
+    "",
 ];
 
 fn cases() -> Vec<Value> {
@@ -160,7 +194,12 @@ fn matches_recorded_go_outputs() {
             )),
         }
     }
-    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(ok > 150 && errors > 40, "{ok} outputs, {errors} errors");
 }
 
@@ -207,7 +246,11 @@ fn run_oracle(cases: &[Value]) -> Vec<Value> {
     let writer = std::thread::spawn(move || stdin.write_all(&payload));
     let output = child.wait_with_output().expect("running the oracle");
     writer.join().unwrap().expect("writing to the oracle");
-    assert!(output.status.success(), "oracle failed: {:?}", output.status);
+    assert!(
+        output.status.success(),
+        "oracle failed: {:?}",
+        output.status
+    );
     let mut rest = output.stdout.as_slice();
     let mut frames = Vec::new();
     while !rest.is_empty() {

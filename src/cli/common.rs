@@ -183,8 +183,8 @@ pub struct PlanArgs {
     /// Built-in plan to follow (default: to-read-write): to-read-write (microservices →
     /// read-write), to-microservices (read-write → microservices), consul-to-memberlist,
     /// query-scheduler-ring, ruler-remote-evaluation, memberlist-cluster-label (`tkstep plan`
-    /// lists them).
-    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(BUILTIN_PLANS))]
+    /// lists them); `none` (export only): the environment as it is, in `tk export`'s layout.
+    #[arg(long, value_name = "NAME", value_parser = plan_names())]
     pub plan: Option<String>,
     /// Follow the plan in this YAML or JSON file instead of a built-in plan (see
     /// `tkstep plan --export yaml` for a starting point).
@@ -244,6 +244,14 @@ impl std::fmt::Display for NothingToDo {
 }
 
 impl std::error::Error for NothingToDo {}
+
+/// `--plan none`: no plan (only `export` accepts it).
+pub const PLAN_NONE: &str = "none";
+
+/// The values `--plan` accepts: the built-in plans and `none`.
+fn plan_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(BUILTIN_PLANS.iter().copied().chain([PLAN_NONE]))
+}
 
 /// `--read-autoscaling MIN:MAX`: two whole numbers, 1 <= MIN <= MAX.
 fn parse_min_max(text: &str) -> Result<(u32, u32), String> {
@@ -337,6 +345,9 @@ impl PlanArgs {
     /// `--plan`. With an environment, parameters left to it are read from it first (the
     /// reverse plan's replica totals); without one, the plan is as written.
     pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
+        if self.plan.as_deref() == Some(PLAN_NONE) && self.plan_file.is_none() {
+            anyhow::bail!("--plan none only applies to export (the environment as it is, no plan)");
+        }
         let mut params = self.params()?;
         if let Some(path) = &self.plan_file {
             return Ok((

@@ -214,7 +214,10 @@ impl State<'_> {
     ) -> Result<GoValue, TemplateError> {
         match (operand, param) {
             (Operand::Nil, Any | Raw) => Ok(GoValue::Nil),
-            (Operand::Nil, _) => Err(exec_err(format!("cannot assign nil to {}", param_type(param)))),
+            (Operand::Nil, _) => Err(exec_err(format!(
+                "cannot assign nil to {}",
+                param_type(param)
+            ))),
             (Operand::String(s), Str | Any | Raw) => Ok(GoValue::String(s.clone())),
             (Operand::Number(n), Int) => n
                 .int
@@ -223,9 +226,12 @@ impl State<'_> {
                 .ok_or_else(|| exec_err(format!("expected integer; found {}", n.float))),
             (Operand::Number(n), Any | Raw) => Ok(ideal_constant(n)),
             (Operand::Bool(b), Any | Raw) => Ok(GoValue::Bool(*b)),
-            (Operand::String(_) | Operand::Number(_) | Operand::Bool(_), _) => Err(exec_err(
-                format!("expected {}; found a constant of another type", param_type(param)),
-            )),
+            (Operand::String(_) | Operand::Number(_) | Operand::Bool(_), _) => {
+                Err(exec_err(format!(
+                    "expected {}; found a constant of another type",
+                    param_type(param)
+                )))
+            }
             _ => {
                 let v = self.operand(operand, dot)?;
                 validate(v, param)
@@ -240,7 +246,8 @@ impl State<'_> {
         dot: &Dot<'_>,
         fin: Option<GoValue>,
     ) -> Result<GoValue, TemplateError> {
-        let sig = signature(name).ok_or_else(|| TemplateError::UnknownFunction(name.to_string()))?;
+        let sig =
+            signature(name).ok_or_else(|| TemplateError::UnknownFunction(name.to_string()))?;
         let count = args.len() + usize::from(fin.is_some());
         let wrong_count = match sig.variadic {
             Some(_) => count < sig.fixed.len(),
@@ -249,7 +256,11 @@ impl State<'_> {
         if wrong_count {
             return Err(exec_err(format!(
                 "wrong number of args for {name}: want {}{} got {count}",
-                if sig.variadic.is_some() { "at least " } else { "" },
+                if sig.variadic.is_some() {
+                    "at least "
+                } else {
+                    ""
+                },
                 sig.fixed.len()
             )));
         }
@@ -507,13 +518,12 @@ fn index(item: &GoValue, indexes: &[GoValue]) -> Result<GoValue, TemplateError> 
                     other.type_name()
                 )));
             }
-            (GoValue::Slice(a), GoValue::Int(n)) => match usize::try_from(*n)
-                .ok()
-                .and_then(|n| a.get(n))
-            {
-                Some(v) => GoValue::from_json(v),
-                None => return Err(exec_err(format!("index out of range: {n}"))),
-            },
+            (GoValue::Slice(a), GoValue::Int(n)) => {
+                match usize::try_from(*n).ok().and_then(|n| a.get(n)) {
+                    Some(v) => GoValue::from_json(v),
+                    None => return Err(exec_err(format!("index out of range: {n}"))),
+                }
+            }
             (GoValue::Slice(_), other) => {
                 return Err(exec_err(format!(
                     "cannot index slice/array with type {}",
@@ -524,7 +534,10 @@ fn index(item: &GoValue, indexes: &[GoValue]) -> Result<GoValue, TemplateError> 
                 return Err(exec_err("index of untyped nil"));
             }
             (other, _) => {
-                return Err(exec_err(format!("can't index item of type {}", other.type_name())));
+                return Err(exec_err(format!(
+                    "can't index item of type {}",
+                    other.type_name()
+                )));
             }
         };
     }

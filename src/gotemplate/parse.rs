@@ -150,8 +150,8 @@ fn split(text: &str) -> Result<Vec<Item>, TemplateError> {
             continue;
         }
         let (tokens, consumed) = lex_action(body)?;
-        let (trim_after, rest_after) = close_delim(&body[consumed..])
-            .ok_or_else(|| syntax("unclosed action"))?;
+        let (trim_after, rest_after) =
+            close_delim(&body[consumed..]).ok_or_else(|| syntax("unclosed action"))?;
         items.push(Item::Action(tokens));
         trim_next = trim_after;
         rest = rest_after;
@@ -275,7 +275,9 @@ fn lex_action(body: &str) -> Result<(Vec<Token>, usize), TemplateError> {
                     tokens.push(Token::Number(n));
                     i += len;
                 } else if next.is_some_and(is_alnum) {
-                    let len = 1 + rest[1..].find(|c: char| !is_alnum(c)).unwrap_or(rest.len() - 1);
+                    let len = 1 + rest[1..]
+                        .find(|c: char| !is_alnum(c))
+                        .unwrap_or(rest.len() - 1);
                     tokens.push(Token::Field(rest[1..len].to_string()));
                     i += len;
                 } else {
@@ -326,7 +328,9 @@ fn lex_quoted(text: &str) -> Result<(String, usize), TemplateError> {
                             'u' => 4,
                             _ => 8,
                         };
-                        let hex: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        let hex: String = (0..n)
+                            .filter_map(|_| chars.next().map(|(_, c)| c))
+                            .collect();
                         let code = u32::from_str_radix(&hex, 16)
                             .ok()
                             .filter(|_| hex.len() == n)
@@ -337,12 +341,15 @@ fn lex_quoted(text: &str) -> Result<(String, usize), TemplateError> {
                             ));
                         }
                         out.push(
-                            char::from_u32(code)
-                                .ok_or_else(|| syntax(format!("bad escape \\{e}{hex} in string")))?,
+                            char::from_u32(code).ok_or_else(|| {
+                                syntax(format!("bad escape \\{e}{hex} in string"))
+                            })?,
                         );
                     }
                     other => {
-                        return Err(syntax(format!("unknown escape sequence \\{other} in string")));
+                        return Err(syntax(format!(
+                            "unknown escape sequence \\{other} in string"
+                        )));
                     }
                 }
             }
@@ -405,7 +412,10 @@ fn lex_number(text: &str) -> Result<(Number, usize), TemplateError> {
         )));
     }
     let sign = |v: i64| if negative { -v } else { v };
-    if let Some(hex) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         let v = i64::from_str_radix(hex, 16).map_err(|_| bad())?;
         return Ok((int_number(sign(v)), len));
     }
@@ -540,7 +550,9 @@ impl Parser<'_> {
             .iter()
             .any(|t| matches!(t, Token::Declare | Token::Assign))
         {
-            return Err(TemplateError::Unsupported("variable declarations".to_string()));
+            return Err(TemplateError::Unsupported(
+                "variable declarations".to_string(),
+            ));
         }
         if tokens.iter().any(|t| matches!(t, Token::Comma)) {
             return Err(syntax("unexpected , in command"));

@@ -371,8 +371,7 @@ fn write_verb(
         },
         GoValue::Bool(b) => match verb {
             'v' | 't' => {
-                if spec.zero || spec.plus || spec.sharp || spec.space || spec.precision.is_some()
-                {
+                if spec.zero || spec.plus || spec.sharp || spec.space || spec.precision.is_some() {
                     return unsupported_flags("a bool");
                 }
                 spec.pad(out, if *b { "true" } else { "false" });
@@ -428,7 +427,11 @@ fn write_verb(
                 spec.pad_number(out, f.is_sign_negative(), &text);
             }
             's' | 'd' | 't' | 'q' => bad_verb(out, v, verb),
-            _ => return Err(unsupported(format!("the printf verb %{verb} for a float64"))),
+            _ => {
+                return Err(unsupported(format!(
+                    "the printf verb %{verb} for a float64"
+                )));
+            }
         },
     }
     Ok(())
@@ -460,21 +463,26 @@ mod tests {
             "1 2a3.5 1e+06"
         );
         assert_eq!(
-            sprint(&[v(serde_json::json!({"b": [1, "x", {"z": null}], "a": true}))]),
+            sprint(&[v(
+                serde_json::json!({"b": [1, "x", {"z": null}], "a": true})
+            )]),
             "map[a:true b:[1 x map[z:<nil>]]]"
         );
         assert_eq!(print_action(&GoValue::Invalid), "<no value>");
         assert_eq!(sprint(&[GoValue::Nil]), "<nil>");
         assert_eq!(
-            sprintf("%d|%s|%05d|%-4s|%.2f|%e|%q", &[
-                GoValue::Float(3.0),
-                GoValue::Int(1),
-                GoValue::Int(-42),
-                GoValue::String("ab".into()),
-                GoValue::Float(2.345),
-                GoValue::Float(1234.5),
-                GoValue::String("a\"b".into()),
-            ])
+            sprintf(
+                "%d|%s|%05d|%-4s|%.2f|%e|%q",
+                &[
+                    GoValue::Float(3.0),
+                    GoValue::Int(1),
+                    GoValue::Int(-42),
+                    GoValue::String("ab".into()),
+                    GoValue::Float(2.345),
+                    GoValue::Float(1234.5),
+                    GoValue::String("a\"b".into()),
+                ]
+            )
             .unwrap(),
             "%!d(float64=3)|%!s(int=1)|-0042|ab  |2.35|1.234500e+03|\"a\\\"b\""
         );
