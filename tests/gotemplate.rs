@@ -102,6 +102,9 @@ const TEMPLATES: &[&str] = &[
     "{{index .spec.list 5}}",
     "{{.kind | \"x\"}}",
     "{{.metadata.name .kind}}",
+    "{{/* c */ }}",
+    "{{ /* c */ }}",
+    "{{- /* c */ -}}{{.kind -}}  \n x",
 ];
 
 /// Tricky strings for the case conversions, each run through them.

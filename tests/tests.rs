@@ -17,6 +17,7 @@ mod recursive;
 mod reverse_plan;
 mod standing;
 mod steps;
+mod tk_export;
 mod writes;
 mod yaml_parity;
 

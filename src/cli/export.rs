@@ -126,8 +126,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         true
     } else if args.plan.plan_file.is_some() {
         false
+    } else if repo::is_mimir_like(&renderer)? {
+        false
     } else {
-        !repo::is_mimir_like(&renderer)?
+        eprintln!(
+            "The environment is not Mimir-like (no _config.deployment_mode): exporting it as it \
+             is, as tk export does."
+        );
+        true
     };
     if without_plan {
         let mut manifests = renderer.render(None)?;

@@ -143,7 +143,17 @@ fn split(text: &str) -> Result<Vec<Item>, TemplateError> {
                 .find("*/")
                 .ok_or_else(|| syntax("unclosed comment"))?;
             let after_comment = &comment[end + 2..];
-            let (trim_after, rest_after) = close_delim(after_comment)
+            // The delimiter must follow the comment directly (or ` -}}`).
+            let (trim_after, rest_after) = after_comment
+                .strip_prefix("}}")
+                .map(|r| (false, r))
+                .or_else(|| {
+                    let mut chars = after_comment.chars();
+                    let space = chars.next().filter(|c| is_space(*c))?;
+                    after_comment[space.len_utf8()..]
+                        .strip_prefix("-}}")
+                        .map(|r| (true, r))
+                })
                 .ok_or_else(|| syntax("comment ends before closing delimiter"))?;
             trim_next = trim_after;
             rest = rest_after;
