@@ -541,6 +541,15 @@ fn errors_are_tankas_and_write_nothing() {
         "{}",
         stderr(&o)
     );
+    // Several inline environments and no --name.
+    let o = tkstep(&["export", &env_dir("inline"), "--out", &out_s]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("Please use --name to export a single environment or --recursive")
+            && stderr(&o).contains("found multiple Environments"),
+        "{}",
+        stderr(&o)
+    );
     // --plan none is for export only.
     let o = tkstep(&["render", &plain, "--plan", "none", "--step", "1"]);
     assert_code(&o, 1);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use tkstep::env::Environment;
+use tkstep::env::{EnvError, Environment};
 use tkstep::export::{self, Drift, StepOutput};
 use tkstep::manifest::{Manifest, Targets};
 use tkstep::repo;
@@ -121,12 +121,17 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     if args.recursive {
         return run_recursive(args, &targets);
     }
-    let renderer = args.env.open()?;
+    let renderer = args.env.open().inspect_err(|e| {
+        if let Some(tkstep::Error::Env(EnvError::MultipleEnvironments { .. })) = e.downcast_ref() {
+            eprintln!(
+                "Please use --name to export a single environment or --recursive to export \
+                 multiple environments."
+            );
+        }
+    })?;
     let without_plan = if args.plan.plan.as_deref() == Some(PLAN_NONE) {
         true
-    } else if args.plan.plan_file.is_some() {
-        false
-    } else if repo::is_mimir_like(&renderer)? {
+    } else if args.plan.plan_file.is_some() || repo::is_mimir_like(&renderer)? {
         false
     } else {
         eprintln!(

@@ -98,9 +98,9 @@ pub(crate) fn parse(text: &str, is_function: &dyn Fn(&str) -> bool) -> Result<Li
     };
     let (list, end) = parser.list()?;
     match end {
-        End::Eof => Ok(list),
-        End::End => Err(syntax("unexpected {{end}}")),
-        End::Else(_) => Err(syntax("unexpected {{else}}")),
+        Closer::Eof => Ok(list),
+        Closer::End => Err(syntax("unexpected {{end}}")),
+        Closer::Else(_) => Err(syntax("unexpected {{else}}")),
     }
 }
 
@@ -469,8 +469,9 @@ fn int_number(v: i64) -> Number {
 }
 
 /// How a list ended.
-enum End {
+enum Closer {
     Eof,
+    /// `{{end}}`.
     End,
     /// `{{else}}` or `{{else if …}}` (with the tokens after `else`).
     Else(Vec<Token>),
@@ -483,47 +484,47 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn list(&mut self) -> Result<(List, End), TemplateError> {
+    fn list(&mut self) -> Result<(List, Closer), TemplateError> {
         let mut list = Vec::new();
         while self.pos < self.items.len() {
             let item = std::mem::replace(&mut self.items[self.pos], Item::Text(String::new()));
             self.pos += 1;
             match item {
                 Item::Text(t) => list.push(Node::Text(t)),
-                Item::Action(mut tokens) => match {
+                Item::Action(mut tokens) => {
                     if tokens.last() == Some(&Token::Space) {
                         tokens.pop();
                     }
-                    tokens.first()
-                } {
-                    Some(Token::Ident(k)) if k == "end" => {
-                        if tokens.len() > 1 {
-                            return Err(syntax("unexpected tokens after end"));
+                    match tokens.first() {
+                        Some(Token::Ident(k)) if k == "end" => {
+                            if tokens.len() > 1 {
+                                return Err(syntax("unexpected tokens after end"));
+                            }
+                            return Ok((list, Closer::End));
                         }
-                        return Ok((list, End::End));
+                        Some(Token::Ident(k)) if k == "else" => {
+                            let rest = tokens[1..].iter().skip_while(|t| **t == Token::Space);
+                            return Ok((list, Closer::Else(rest.cloned().collect())));
+                        }
+                        Some(Token::Ident(k)) if k == "if" || k == "with" => {
+                            let node = self.control(k == "if", &tokens[1..])?;
+                            list.push(node);
+                        }
+                        Some(Token::Ident(k))
+                            if matches!(
+                                k.as_str(),
+                                "range" | "define" | "template" | "block" | "break" | "continue"
+                            ) =>
+                        {
+                            return Err(TemplateError::Unsupported(format!("{{{{{k}}}}} actions")));
+                        }
+                        None => return Err(syntax("missing value for command")),
+                        _ => list.push(Node::Action(self.pipeline_tokens(&tokens)?)),
                     }
-                    Some(Token::Ident(k)) if k == "else" => {
-                        let rest = tokens[1..].iter().skip_while(|t| **t == Token::Space);
-                        return Ok((list, End::Else(rest.cloned().collect())));
-                    }
-                    Some(Token::Ident(k)) if k == "if" || k == "with" => {
-                        let node = self.control(k == "if", &tokens[1..])?;
-                        list.push(node);
-                    }
-                    Some(Token::Ident(k))
-                        if matches!(
-                            k.as_str(),
-                            "range" | "define" | "template" | "block" | "break" | "continue"
-                        ) =>
-                    {
-                        return Err(TemplateError::Unsupported(format!("{{{{{k}}}}} actions")));
-                    }
-                    None => return Err(syntax("missing value for command")),
-                    _ => list.push(Node::Action(self.pipeline_tokens(&tokens)?)),
-                },
+                }
             }
         }
-        Ok((list, End::Eof))
+        Ok((list, Closer::Eof))
     }
 
     /// `if`/`with` with the pipeline `tokens`; reads up to the matching `{{end}}`.
@@ -531,16 +532,16 @@ impl Parser<'_> {
         let pipe = self.pipeline_tokens(tokens)?;
         let (then, end) = self.list()?;
         let otherwise = match end {
-            End::Eof => return Err(syntax("unexpected EOF")),
-            End::End => Vec::new(),
-            End::Else(rest) if rest.is_empty() => {
+            Closer::Eof => return Err(syntax("unexpected EOF")),
+            Closer::End => Vec::new(),
+            Closer::Else(rest) if rest.is_empty() => {
                 let (otherwise, end) = self.list()?;
                 match end {
-                    End::End => otherwise,
+                    Closer::End => otherwise,
                     _ => return Err(syntax("expected end after else")),
                 }
             }
-            End::Else(rest) => match rest.first() {
+            Closer::Else(rest) => match rest.first() {
                 // `{{else if p}}` / `{{else with p}}`: a nested control sharing the `{{end}}`.
                 Some(Token::Ident(k)) if (k == "if" && is_if) || (k == "with" && !is_if) => {
                     vec![self.control(k == "if", &rest[1..])?]

@@ -287,9 +287,9 @@ pub(crate) fn camelcase(s: &str) -> String {
 pub(crate) fn trunc(n: i64, s: &str) -> Option<String> {
     let len = s.len() as i64;
     let cut = if n < 0 && len + n > 0 {
-        &s.get((len + n) as usize..)?
+        s.get((len + n) as usize..)?
     } else if n >= 0 && len > n {
-        &s.get(..n as usize)?
+        s.get(..n as usize)?
     } else {
         s
     };
