@@ -343,11 +343,10 @@ fn fields_of_root(root: &Map<String, Value>, names: &[String]) -> Result<GoValue
              use the lower-case field, e.g. .kind, .metadata.name)"
         )));
     }
-    let v = match root.get(first) {
-        Some(v) => GoValue::from_json(v),
-        None => GoValue::Invalid,
-    };
-    fields(&v, rest)
+    match root.get(first) {
+        Some(v) => walk(v, rest),
+        None => Ok(GoValue::Invalid),
+    }
 }
 
 /// Go's `evalFieldChain` on a value.
@@ -360,11 +359,17 @@ fn fields(v: &GoValue, names: &[String]) -> Result<GoValue, TemplateError> {
         GoValue::Invalid => return Ok(GoValue::Invalid),
         other => return Err(field_error(other, first)),
     };
-    // Walk by reference through the JSON maps; convert only the final value.
-    let Some(mut current) = map.get(first) else {
-        return Ok(GoValue::Invalid);
-    };
-    for name in rest {
+    match map.get(first) {
+        Some(v) => walk(v, rest),
+        None => Ok(GoValue::Invalid),
+    }
+}
+
+/// Fields `names` of the JSON value `start`, walked by reference (only the final value is
+/// converted).
+fn walk(start: &Value, names: &[String]) -> Result<GoValue, TemplateError> {
+    let mut current = start;
+    for name in names {
         current = match current {
             Value::Object(m) => match m.get(name) {
                 Some(next) => next,
