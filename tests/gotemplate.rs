@@ -151,27 +151,31 @@ const WORDS: &[&str] = &[
     "",
 ];
 
+/// The data values the templates run on: the manifests, then one `{"w": word}` per word.
+fn data() -> Vec<Value> {
+    let mut out = manifests();
+    out.extend(WORDS.iter().map(|w| json!({ "w": w })));
+    out
+}
+
+const WORD_TEMPLATE: &str = "{{.w | snakecase}}|{{.w | kebabcase}}|{{.w | camelcase}}|{{.w | lower}}|{{.w | upper}}|{{.w | trunc 2}}";
+
+/// The cases as recorded: a template and the index of its data value.
 fn cases() -> Vec<Value> {
-    let env = environment();
     let mut out = Vec::new();
-    for data in manifests() {
+    for i in 0..manifests().len() {
         for t in TEMPLATES {
-            out.push(json!({"template": t, "data": data, "env": env}));
+            out.push(json!({"template": t, "data": i}));
         }
     }
-    for word in WORDS {
-        out.push(json!({
-            "template": "{{.w | snakecase}}|{{.w | kebabcase}}|{{.w | camelcase}}|{{.w | lower}}|{{.w | upper}}|{{.w | trunc 2}}",
-            "data": {"w": word},
-            "env": env,
-        }));
+    for i in 0..WORDS.len() {
+        out.push(json!({"template": WORD_TEMPLATE, "data": manifests().len() + i}));
     }
     out
 }
 
-fn run_tkstep(case: &Value) -> Result<String, TemplateError> {
-    let template = Template::parse(case["template"].as_str().unwrap())?;
-    template.execute(case["data"].as_object().unwrap(), &case["env"])
+fn run_tkstep(template: &str, data: &Value, env: &Value) -> Result<String, TemplateError> {
+    Template::parse(template)?.execute(data.as_object().unwrap(), env)
 }
 
 #[test]
@@ -179,6 +183,7 @@ fn matches_recorded_go_outputs() {
     let text = std::fs::read_to_string(recording_path()).expect("reading the recording");
     let recording: Value = serde_json::from_str(&text).unwrap();
     let cases = recording["cases"].as_array().unwrap();
+    let data = recording["data"].as_array().unwrap();
     assert_eq!(
         cases.len(),
         cases_len(),
@@ -187,13 +192,14 @@ fn matches_recorded_go_outputs() {
     let mut failures = Vec::new();
     let (mut ok, mut errors) = (0, 0);
     for case in cases {
-        let got = run_tkstep(case);
+        let data = &data[case["data"].as_u64().unwrap() as usize];
+        let got = run_tkstep(case["template"].as_str().unwrap(), data, &recording["env"]);
         match (&case["go"]["ok"], &got) {
             (Value::String(want), Ok(got)) if want == got => ok += 1,
             (Value::Null, Err(_)) => errors += 1,
             _ => failures.push(format!(
-                "template {:?} on {}:\n  go:      {}\n  tkstep:  {got:?}",
-                case["template"], case["data"], case["go"]
+                "template {:?} on {data}:\n  go:      {}\n  tkstep:  {got:?}",
+                case["template"], case["go"]
             )),
         }
     }
@@ -271,17 +277,29 @@ fn run_oracle(cases: &[Value]) -> Vec<Value> {
 
 #[test]
 fn recording_matches_go() {
+    let (data, env) = (data(), environment());
     let mut cases = cases();
-    let outputs = run_oracle(&cases);
+    let inputs: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            let data = &data[c["data"].as_u64().unwrap() as usize];
+            json!({"template": c["template"], "data": data, "env": env})
+        })
+        .collect();
+    let outputs = run_oracle(&inputs);
     for (case, out) in cases.iter_mut().zip(outputs) {
         case["go"] = out;
     }
     let recording = json!({
-        "header": "Recorded by tests/gotemplate.rs (recording_matches_go) from Go's text/template \
+        "about": "Recorded by tests/gotemplate.rs (recording_matches_go) from Go's text/template \
                    (go1.19, Debian golang-go) with sprig 3.2.3 and xstrings 1.3.3 (Debian \
                    golang-github-masterminds-sprig-dev): tests/oracle/gotemplate. Regenerate with \
                    TKSTEP_RECORD=1 cargo test --locked --test integration recording_matches_go. \
-                   Only whether Go failed matters, not its error text.",
+                   Each case runs `template` on `data[data]` with `env` as what the env function \
+                   returns; `go` is Go's output or its error (only whether Go failed matters, not \
+                   its error text).",
+        "env": env,
+        "data": data,
         "cases": cases,
     });
     let text = serde_json::to_string_pretty(&recording).unwrap() + "\n";

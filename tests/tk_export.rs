@@ -343,7 +343,7 @@ fn recorded_layouts_match_go() {
     for (layout, files) in layouts.iter().zip(outputs) {
         let files = files.unwrap_or_else(|e| panic!("{}: oracle error {e}", layout.name));
         let recording = json!({
-            "header": "What `tk export` writes for this command, recorded by tests/tk_export.rs \
+            "about": "What `tk export` writes for this command, recorded by tests/tk_export.rs \
                        (recorded_layouts_match_go) from the oracle tests/oracle/tkexport: there is \
                        no tk binary here, so the layout is built from Tanka's documented rules with \
                        the Go libraries Tanka uses (text/template + sprig 3.2.3 for names, \
