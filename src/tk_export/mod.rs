@@ -4,8 +4,8 @@
 //!
 //! [`plan`] is pure: given what the output directory holds ([`OutputDir`]), the environments'
 //! manifests and the options, it decides every file to delete and to write, and fails with
-//! Tanka's errors ("output dir `<dir>` not empty. …", "file '<path>' already exists.
-//! Aborting") *before* anything is written. [`write`] then applies the [`WritePlan`].
+//! Tanka's errors (``output dir `DIR` not empty. …``, `file 'PATH' already exists.
+//! Aborting`) *before* anything is written. [`write()`] then applies the [`WritePlan`].
 //!
 //! What Tanka does, step by step (`pkg/tanka/export.go`):
 //! 1. the output directory must be empty or missing, unless a merge strategy is given;
