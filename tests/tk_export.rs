@@ -580,14 +580,8 @@ fn merge_strategies_as_tk() {
     assert_code(&o, 0);
     let first = read_tree(&out);
     assert_eq!(first.len(), 5, "{:?}", first.keys());
-    let o = tkstep(&[
-        "export",
-        &plain,
-        "--out",
-        &out_s,
-        "--merge-strategy",
-        "fail-on-conflicts",
-    ]);
+    // tk's deprecated --merge is fail-on-conflicts.
+    let o = tkstep(&["export", &plain, "--out", &out_s, "--merge"]);
     assert_code(&o, 1);
     assert!(
         stderr(&o).contains("already exists. Aborting"),

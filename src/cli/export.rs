@@ -68,6 +68,9 @@ pub struct ExportArgs {
     /// Without a plan: export into a non-empty directory (tk export's strategies).
     #[arg(long, value_enum, value_name = "STRATEGY")]
     pub merge_strategy: Option<MergeArg>,
+    /// Deprecated in tk: --merge-strategy fail-on-conflicts.
+    #[arg(long, hide = true, conflicts_with = "merge_strategy")]
+    pub merge: bool,
     /// With --merge-strategy replace-envs: also delete the files of this environment, which no
     /// longer exists (its entrypoint, e.g. environments/old/main.jsonnet). Repeatable.
     #[arg(long, value_name = "ENTRYPOINT")]
@@ -93,6 +96,7 @@ impl ExportArgs {
             extension: self.extension.clone(),
             skip_manifest: self.skip_manifest,
             merge_strategy: match self.merge_strategy {
+                None if self.merge => MergeStrategy::FailOnConflicts,
                 None => MergeStrategy::None,
                 Some(MergeArg::FailOnConflicts) => MergeStrategy::FailOnConflicts,
                 Some(MergeArg::ReplaceEnvs) => MergeStrategy::ReplaceEnvs,
@@ -105,7 +109,7 @@ impl ExportArgs {
     fn tk_only_flag(&self) -> Option<&'static str> {
         if self.skip_manifest {
             Some("--skip-manifest")
-        } else if self.merge_strategy.is_some() {
+        } else if self.merge_strategy.is_some() || self.merge {
             Some("--merge-strategy")
         } else if !self.merge_deleted_envs.is_empty() {
             Some("--merge-deleted-envs")
