@@ -1,25 +1,27 @@
 //! The Go template engine (`tkstep::gotemplate`) against Go's real `text/template` with sprig.
 //!
 //! - `matches_recorded_go_outputs` (self-contained): every case in
-//!   `testdata/gotemplate/go-outputs.json` (template, manifest, environment, and what Go
-//!   printed or that it failed) is executed by tkstep: the output must be byte-identical, and a
-//!   Go error must be an error.
-//! - `recording_matches_go` (reference): the cases below are run through the oracle
+//!   `testdata/recorded/go-template/outputs.json` (template, manifest, environment, and what Go
+//!   printed or that it failed; the same cases as below) is executed by tkstep: the output must
+//!   be byte-identical, and a Go error must be an error.
+//! - `recording_matches_go` (reference tier): the cases below are run through the oracle
 //!   `tests/oracle/gotemplate` (Go `text/template` + sprig) and must equal the recording.
-//!   `TKSTEP_RECORD=1` rewrites the recording from the oracle instead.
+//!   `TKSTEP_RECORD=1 cargo test --locked -- --ignored` rewrites it from the oracle instead.
 //! - `unsupported_constructs_are_errors`: what tkstep does not implement fails with a message
 //!   naming it, whatever Go would print.
-
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 use tkstep::gotemplate::{Template, TemplateError};
 
-fn recording_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/gotemplate/go-outputs.json")
-}
+use crate::common::{oracle, recorded};
+
+/// The recording, under `testdata/recorded/`.
+const RECORDING: &str = "go-template/outputs.json";
+
+/// The recording's note on its body.
+const NOTE: &str = "each case runs `template` on `data[data]` with `env` as what the env \
+                    function returns; `go` is Go's output or its error (only whether Go failed \
+                    matters, not its error text)";
 
 fn manifests() -> Vec<Value> {
     vec![
@@ -180,15 +182,22 @@ fn run_tkstep(template: &str, data: &Value, env: &Value) -> Result<String, Templ
 
 #[test]
 fn matches_recorded_go_outputs() {
-    let text = std::fs::read_to_string(recording_path()).expect("reading the recording");
-    let recording: Value = serde_json::from_str(&text).unwrap();
+    let recording = recorded::read(RECORDING);
+    let recording: Value = serde_json::from_str(&recording.body).expect("recording is JSON");
     let cases = recording["cases"].as_array().unwrap();
     let data = recording["data"].as_array().unwrap();
-    assert_eq!(
-        cases.len(),
-        cases_len(),
-        "the recording is out of date: run the reference tier with TKSTEP_RECORD=1"
+    let stale = format!(
+        "testdata/recorded/{RECORDING} holds other cases than the test makes: regenerate it \
+         with `{}`",
+        recorded::REGENERATE
     );
+    assert_eq!(recording["env"], environment(), "{stale}");
+    assert_eq!(*data, self::data(), "{stale}");
+    let templates: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"template": c["template"], "data": c["data"]}))
+        .collect();
+    assert_eq!(templates, self::cases(), "{stale}");
     let mut failures = Vec::new();
     let (mut ok, mut errors) = (0, 0);
     for case in cases {
@@ -209,6 +218,7 @@ fn matches_recorded_go_outputs() {
         failures.len(),
         failures.join("\n")
     );
+    assert_eq!(ok + errors, cases_len());
     assert!(ok > 150 && errors > 40, "{ok} outputs, {errors} errors");
 }
 
@@ -216,66 +226,8 @@ fn cases_len() -> usize {
     manifests().len() * TEMPLATES.len() + WORDS.len()
 }
 
-/// Build the oracle; panics with install instructions when Go or sprig is missing.
-fn oracle() -> PathBuf {
-    let install = "the Go template reference tests need Go and sprig: \
-                   `apt-get install -y golang-go golang-github-masterminds-sprig-dev`";
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/gotemplate");
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gotemplate-oracle");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let bin = out_dir.join("gotemplate");
-    let output = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&bin)
-        .arg(".")
-        .current_dir(&src)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", "/usr/share/gocode")
-        .env("GOCACHE", out_dir.join("gocache"))
-        .env("GOFLAGS", "")
-        .output()
-        .unwrap_or_else(|e| panic!("running `go build` failed ({e}); {install}"));
-    assert!(
-        output.status.success(),
-        "building the gotemplate oracle failed:\n{}\n{install}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    bin
-}
-
-/// Run the oracle: one `{"ok": text}` or `{"err": text}` per case.
-fn run_oracle(cases: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(oracle())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starting the oracle");
-    let payload = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&payload));
-    let output = child.wait_with_output().expect("running the oracle");
-    writer.join().unwrap().expect("writing to the oracle");
-    assert!(
-        output.status.success(),
-        "oracle failed: {:?}",
-        output.status
-    );
-    let mut rest = output.stdout.as_slice();
-    let mut frames = Vec::new();
-    while !rest.is_empty() {
-        let nl = rest.iter().position(|&b| b == b'\n').expect("frame header");
-        let header = std::str::from_utf8(&rest[..nl]).unwrap();
-        let (len, kind) = header.split_once(' ').expect("frame header");
-        let len: usize = len.parse().unwrap();
-        let body = String::from_utf8(rest[nl + 1..nl + 1 + len].to_vec()).unwrap();
-        frames.push(json!({ kind: body }));
-        rest = &rest[nl + 1 + len..];
-    }
-    assert_eq!(frames.len(), cases.len(), "oracle frame count");
-    frames
-}
-
 #[test]
+#[ignore = "reference tier: runs Go's text/template with sprig (cargo test --locked -- --ignored)"]
 fn recording_matches_go() {
     let (data, env) = (data(), environment());
     let mut cases = cases();
@@ -286,33 +238,29 @@ fn recording_matches_go() {
             json!({"template": c["template"], "data": data, "env": env})
         })
         .collect();
-    let outputs = run_oracle(&inputs);
-    for (case, out) in cases.iter_mut().zip(outputs) {
-        case["go"] = out;
+    let frames = recorded::frames(&oracle::run_go("gotemplate", &[], &inputs));
+    assert_eq!(frames.len(), cases.len(), "oracle frame count");
+    for (case, out) in cases.iter_mut().zip(frames) {
+        case["go"] = match out {
+            Ok(text) => json!({ "ok": text }),
+            Err(text) => json!({ "err": text }),
+        };
     }
-    let recording = json!({
-        "about": "Recorded by tests/gotemplate.rs (recording_matches_go) from Go's text/template \
-                   (go1.19, Debian golang-go) with sprig 3.2.3 and xstrings 1.3.3 (Debian \
-                   golang-github-masterminds-sprig-dev): tests/oracle/gotemplate. Regenerate with \
-                   TKSTEP_RECORD=1 cargo test --locked --test integration recording_matches_go. \
-                   Each case runs `template` on `data[data]` with `env` as what the env function \
-                   returns; `go` is Go's output or its error (only whether Go failed matters, not \
-                   its error text).",
+    let body = serde_json::to_string_pretty(&json!({
         "env": env,
         "data": data,
         "cases": cases,
-    });
-    let text = serde_json::to_string_pretty(&recording).unwrap() + "\n";
-    if std::env::var_os("TKSTEP_RECORD").is_some() {
-        std::fs::create_dir_all(recording_path().parent().unwrap()).unwrap();
-        std::fs::write(recording_path(), &text).unwrap();
-        return;
-    }
-    let recorded = std::fs::read_to_string(recording_path()).unwrap_or_default();
-    assert!(
-        recorded == text,
-        "testdata/gotemplate/go-outputs.json differs from what Go prints now; rerun with TKSTEP_RECORD=1 and review"
+    }))
+    .unwrap()
+        + "\n";
+    let producer = oracle::go_producer_naming(
+        "tests/oracle/gotemplate",
+        &[
+            "github.com/Masterminds/sprig/v3",
+            "github.com/huandu/xstrings",
+        ],
     );
+    recorded::check_or_record(RECORDING, &producer, &[("note", NOTE)], &body);
 }
 
 #[test]

@@ -6,35 +6,40 @@
 //! yaml.v2 for contents, encoding/json for manifest.json).
 //!
 //! - `exports_match_recorded_tk_layouts` (self-contained): `tkstep export` of every layout
-//!   below, compared file by file with `testdata/tk-export/<layout>.json`; then `--check`
-//!   finds no drift (round trip).
-//! - `recorded_layouts_match_go` (reference): the oracle, fed the environments' manifests,
-//!   produces exactly the recordings (`TKSTEP_RECORD=1` rewrites them).
-//! - `export_contents_are_tk_show_documents` (reference): for the real `tk show` outputs in
-//!   `../shared/tk-show-golden`, every exported file is byte-identical to its `tk show`
-//!   document.
+//!   below, compared file by file with `testdata/recorded/tk-export/<layout>.json`; then
+//!   `--check` finds no drift (round trip).
+//! - `recorded_layouts_match_go` (reference tier): the oracle, fed the environments'
+//!   manifests, produces exactly the recordings (`TKSTEP_RECORD=1 cargo test --locked --
+//!   --ignored` rewrites them).
+//! - `export_contents_are_tk_show_documents` (reference tier): for the real `tk show` outputs
+//!   in `../shared/tk-show-golden`, every exported file is byte-identical to its `tk show`
+//!   document, and so is what the Go oracle writes.
 //! - errors, merge strategies, `--skip-manifest`, `--recursive`, step folders with `--format`.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 use tkstep::manifest::Manifest;
 use tkstep::tk_export::{self, EnvExport, ExportOptions, OutputDir};
 use tkstep::{OpenOptions, Renderer};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{envs_dir, manifest_dir as root, oracle, recorded, shared_dir};
+
+/// The recordings' directory under `testdata/recorded/`.
+const RECORDINGS: &str = "tk-export";
+
+/// The recordings' note on how they were made.
+const NOTE: &str = "what `tk export` writes for this command: there is no tk binary here, so \
+                    the layout is built from Tanka's documented rules with the Go libraries \
+                    Tanka uses (text/template + sprig for names, gopkg.in/yaml.v2 for contents, \
+                    encoding/json MarshalIndent for manifest.json) over tkstep's rendered \
+                    manifests (which match real `tk show` output elsewhere); the body maps each \
+                    file to its content";
 
 fn env_dir(name: &str) -> String {
-    root()
-        .join("testdata/project/environments")
-        .join(name)
-        .display()
-        .to_string()
+    envs_dir().join(name).display().to_string()
 }
 
 fn tkstep(args: &[&str]) -> Output {
@@ -179,10 +184,13 @@ impl Layout {
             .join(" ")
     }
 
-    fn recording(&self) -> PathBuf {
-        root()
-            .join("testdata/tk-export")
-            .join(format!("{}.json", self.name))
+    /// The recording, relative to `testdata/recorded/`.
+    fn recording(&self) -> String {
+        format!("{RECORDINGS}/{}", self.file_name())
+    }
+
+    fn file_name(&self) -> String {
+        format!("{}.json", self.name)
     }
 
     /// The environments and manifests the layout exports (through the library).
@@ -221,13 +229,25 @@ impl Layout {
 fn exports_match_recorded_tk_layouts() {
     let tmp = tempfile::tempdir().unwrap();
     let mut files = 0;
-    for layout in layouts() {
-        let text = std::fs::read_to_string(layout.recording())
-            .unwrap_or_else(|e| panic!("{}: {e}", layout.recording().display()));
-        let recording: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(recording["command"], layout.command(), "{}", layout.name);
+    let layouts = layouts();
+    let names: Vec<String> = layouts.iter().map(Layout::file_name).collect();
+    assert_eq!(
+        recorded::list(RECORDINGS),
+        names,
+        "testdata/recorded/{RECORDINGS}: regenerate with `{}`",
+        recorded::REGENERATE
+    );
+    for layout in layouts {
+        let recording = recorded::read(&layout.recording());
+        assert_eq!(
+            recording.get("command"),
+            Some(layout.command().as_str()),
+            "testdata/recorded/{}: recorded for another command; regenerate with `{}`",
+            layout.recording(),
+            recorded::REGENERATE
+        );
         let want: BTreeMap<String, String> =
-            serde_json::from_value(recording["files"].clone()).unwrap();
+            serde_json::from_str(&recording.body).expect("recording is JSON");
         let out = tmp.path().join(layout.name);
         let args = layout.args(&out);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -254,68 +274,14 @@ fn exports_match_recorded_tk_layouts() {
     assert!(files >= 148, "only {files} files compared");
 }
 
-/// Build `tests/oracle/<name>`; panics with install instructions when Go or a package is
-/// missing.
-fn oracle(name: &str) -> PathBuf {
-    let install = "the tk export reference tests need Go, yaml.v2 and sprig: `apt-get install -y \
-                   golang-go golang-gopkg-yaml.v2-dev golang-github-masterminds-sprig-dev`";
-    let src = root().join("tests/oracle").join(name);
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tkexport-oracle");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let bin = out_dir.join(name);
-    let output = Command::new("go")
-        .args(["build", "-o"])
-        .arg(&bin)
-        .arg(".")
-        .current_dir(&src)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", "/usr/share/gocode")
-        .env("GOCACHE", out_dir.join("gocache"))
-        .env("GOFLAGS", "")
-        .output()
-        .unwrap_or_else(|e| panic!("running `go build` failed ({e}); {install}"));
-    assert!(
-        output.status.success(),
-        "building the {name} oracle failed:\n{}\n{install}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    bin
-}
-
 /// Run the tkexport oracle over `cases`: the files of each, or its error.
 fn run_oracle(cases: &[Value]) -> Vec<Result<BTreeMap<String, String>, String>> {
-    let mut child = Command::new(oracle("tkexport"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starting the oracle");
-    let payload = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&payload));
-    let output = child.wait_with_output().expect("running the oracle");
-    writer.join().unwrap().expect("writing to the oracle");
-    assert!(
-        output.status.success(),
-        "oracle failed: {:?}",
-        output.status
-    );
-    let mut rest = output.stdout.as_slice();
-    let mut frames = Vec::new();
-    while !rest.is_empty() {
-        let nl = rest.iter().position(|&b| b == b'\n').expect("frame header");
-        let header = std::str::from_utf8(&rest[..nl]).unwrap();
-        let (len, kind) = header.split_once(' ').expect("frame header");
-        let len: usize = len.parse().unwrap();
-        let body = String::from_utf8(rest[nl + 1..nl + 1 + len].to_vec()).unwrap();
-        frames.push(if kind == "ok" {
-            Ok(serde_json::from_str(&body).unwrap())
-        } else {
-            Err(body)
-        });
-        rest = &rest[nl + 1 + len..];
-    }
+    let frames = recorded::frames(&oracle::run_go("tkexport", &[], cases));
     assert_eq!(frames.len(), cases.len(), "oracle frame count");
     frames
+        .into_iter()
+        .map(|f| f.map(|body| serde_json::from_str(&body).expect("oracle output is JSON")))
+        .collect()
 }
 
 fn oracle_case(format: &str, extension: &str, envs: &[(Value, Vec<Manifest>)]) -> Value {
@@ -327,6 +293,7 @@ fn oracle_case(format: &str, extension: &str, envs: &[(Value, Vec<Manifest>)]) -
 }
 
 #[test]
+#[ignore = "reference tier: runs Go's text/template, sprig and yaml.v2 (cargo test --locked -- --ignored)"]
 fn recorded_layouts_match_go() {
     let layouts = layouts();
     let cases: Vec<Value> = layouts
@@ -340,39 +307,27 @@ fn recorded_layouts_match_go() {
         })
         .collect();
     let outputs = run_oracle(&cases);
+    let producer = oracle::go_producer_naming(
+        "tests/oracle/tkexport",
+        &[
+            "github.com/Masterminds/sprig/v3",
+            "github.com/huandu/xstrings",
+            "gopkg.in/yaml.v2",
+        ],
+    );
     for (layout, files) in layouts.iter().zip(outputs) {
         let files = files.unwrap_or_else(|e| panic!("{}: oracle error {e}", layout.name));
-        let recording = json!({
-            "about": "What `tk export` writes for this command, recorded by tests/tk_export.rs \
-                       (recorded_layouts_match_go) from the oracle tests/oracle/tkexport: there is \
-                       no tk binary here, so the layout is built from Tanka's documented rules with \
-                       the Go libraries Tanka uses (text/template + sprig 3.2.3 for names, \
-                       gopkg.in/yaml.v2 for contents, encoding/json MarshalIndent for \
-                       manifest.json; go1.19, Debian packages) over tkstep's rendered manifests \
-                       (which match real `tk show` output elsewhere). Regenerate with \
-                       TKSTEP_RECORD=1 cargo test --locked --test integration recorded_layouts_match_go.",
-            "command": layout.command(),
-            "files": files,
-        });
-        let text = serde_json::to_string_pretty(&recording).unwrap() + "\n";
-        if std::env::var_os("TKSTEP_RECORD").is_some() {
-            std::fs::create_dir_all(layout.recording().parent().unwrap()).unwrap();
-            std::fs::write(layout.recording(), &text).unwrap();
-            continue;
-        }
-        let recorded = std::fs::read_to_string(layout.recording()).unwrap_or_default();
-        assert!(
-            recorded == text,
-            "{} differs from what the Go oracle builds now; rerun with TKSTEP_RECORD=1 and review",
-            layout.recording().display()
+        let body = serde_json::to_string_pretty(&files).unwrap() + "\n";
+        let command = layout.command();
+        recorded::check_or_record(
+            &layout.recording(),
+            &producer,
+            &[("command", &command), ("note", NOTE)],
+            &body,
         );
     }
-}
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("TKSTEP_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared"))
+    let names: Vec<String> = layouts.iter().map(Layout::file_name).collect();
+    recorded::prune(RECORDINGS, &names);
 }
 
 #[test]

@@ -10,9 +10,9 @@
 //
 // holding the executed template (or the parse/execution error). One process serves a batch.
 //
-// Build offline with Debian's packages golang-go and golang-github-masterminds-sprig-dev:
-//
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o gotemplate .
+// Built by the test harness (tests/common/oracle.rs) with the module in tests/oracle (sprig
+// and its dependencies vendored from the sources it finds, e.g. Debian's
+// golang-github-masterminds-sprig-dev).
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 	"os"
 	"text/template"
 
-	"github.com/Masterminds/sprig"
+	"github.com/Masterminds/sprig/v3"
 )
 
 type testCase struct {

@@ -12,10 +12,9 @@
 //
 // holding a JSON object {"<relative path>": "<content>"} (manifest.json included) or the error.
 //
-// Build offline with Debian's golang-go, golang-gopkg-yaml.v2-dev and
-// golang-github-masterminds-sprig-dev:
-//
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o tkexport .
+// Built by the test harness (tests/common/oracle.rs) with the module in tests/oracle (yaml.v2,
+// sprig and sprig's dependencies vendored from the sources it finds, e.g. Debian's
+// golang-gopkg-yaml.v2-dev and golang-github-masterminds-sprig-dev).
 package main
 
 import (
@@ -29,7 +28,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig"
+	"github.com/Masterminds/sprig/v3"
 	"gopkg.in/yaml.v2"
 )
 
