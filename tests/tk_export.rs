@@ -230,7 +230,8 @@ fn exports_match_recorded_tk_layouts() {
     let tmp = tempfile::tempdir().unwrap();
     let mut files = 0;
     let layouts = layouts();
-    let names: Vec<String> = layouts.iter().map(Layout::file_name).collect();
+    let mut names: Vec<String> = layouts.iter().map(Layout::file_name).collect();
+    names.sort();
     assert_eq!(
         recorded::list(RECORDINGS),
         names,
