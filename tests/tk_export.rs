@@ -360,7 +360,7 @@ fn export_contents_are_tk_show_documents() {
             .iter()
             .map(|d| {
                 let v = tkstep::yaml::parse_stream(d).unwrap().remove(0);
-                Manifest(v.as_object().unwrap().clone())
+                Manifest::new(v.as_object().unwrap().clone())
             })
             .collect();
         let nothing = |_: &str| false;

@@ -360,7 +360,7 @@ mod tests {
     }
 
     fn manifest(kind: &str, name: &str) -> Manifest {
-        Manifest(
+        Manifest::new(
             json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": name}})
                 .as_object()
                 .unwrap()

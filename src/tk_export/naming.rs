@@ -94,7 +94,7 @@ mod tests {
     use super::*;
 
     fn manifest(v: Value) -> Manifest {
-        Manifest(v.as_object().unwrap().clone())
+        Manifest::new(v.as_object().unwrap().clone())
     }
 
     #[test]
