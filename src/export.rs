@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::manifest::Manifest;
 use crate::output::{self, DirMode, FileSet, WriteOptions, names};
+use crate::tk_export::FileNamer;
 
 /// Errors writing or checking an export.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +45,19 @@ pub enum ExportError {
         /// Conflicting file name.
         file: String,
     },
+    /// `--format` fails on an object.
+    #[error("executing name template on {object} of step '{step}': {source}")]
+    Name {
+        /// Step folder.
+        step: String,
+        /// `<kind>/<name>` of the object.
+        object: String,
+        /// What failed.
+        source: crate::gotemplate::TemplateError,
+    },
+    /// A file name leaves its step folder.
+    #[error("file name '{0}' leaves its step folder; tkstep writes nothing outside it")]
+    Escapes(String),
     /// A filesystem operation failed.
     #[error("{action} '{}'", path.display())]
     Io {
@@ -73,20 +87,42 @@ pub struct StepOutput<'a> {
     pub manifests: &'a [Manifest],
 }
 
-/// The file tree an export consists of: relative path → file content.
+/// The file tree an export consists of: relative path → file content, files named as
+/// `tk export` names them by default.
 pub fn files(steps: &[StepOutput<'_>]) -> Result<BTreeMap<PathBuf, String>, ExportError> {
+    files_named(steps, &FileNamer::tk_default())
+}
+
+/// [`files`], with the file names `namer` gives (`--format`, `--extension`) inside each step
+/// folder; a `/` of the template text makes sub-folders.
+pub fn files_named(
+    steps: &[StepOutput<'_>],
+    namer: &FileNamer,
+) -> Result<BTreeMap<PathBuf, String>, ExportError> {
     let mut out = BTreeMap::new();
     for step in steps {
         for manifest in step.manifests {
-            let name = manifest.export_file_name();
-            if name.len() > names::NAME_MAX {
-                return Err(ExportError::NameTooLong {
+            let name = namer
+                .file_name(manifest)
+                .map_err(|source| ExportError::Name {
                     step: step.folder.clone(),
-                    object: manifest.id().to_string(),
-                    len: name.len(),
-                });
+                    object: manifest.kind_name(),
+                    source,
+                })?;
+            let mut path = PathBuf::from(&step.folder);
+            for part in name.split('/').filter(|p| !p.is_empty() && *p != ".") {
+                if part == ".." {
+                    return Err(ExportError::Escapes(name));
+                }
+                if part.len() > names::NAME_MAX {
+                    return Err(ExportError::NameTooLong {
+                        step: step.folder.clone(),
+                        object: manifest.id().to_string(),
+                        len: part.len(),
+                    });
+                }
+                path.push(part);
             }
-            let path = Path::new(&step.folder).join(&name);
             let content = manifest.to_yaml();
             if out.insert(path, content).is_some() {
                 return Err(ExportError::Conflict {
@@ -102,9 +138,18 @@ pub fn files(steps: &[StepOutput<'_>]) -> Result<BTreeMap<PathBuf, String>, Expo
 /// Write the export into `out_dir`, which must not exist or be empty. All-or-nothing (see
 /// [`crate::output::write_dir`]).
 pub fn write(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<output::Written, ExportError> {
-    let tree: FileSet = files(steps)?
-        .into_iter()
-        .map(|(path, content)| (path, content.into_bytes()))
+    write_tree(out_dir, &files(steps)?)
+}
+
+/// Write `tree` (relative path → content) into `out_dir`, which must not exist or be empty.
+/// All-or-nothing (see [`crate::output::write_dir`]).
+pub fn write_tree(
+    out_dir: &Path,
+    tree: &BTreeMap<PathBuf, String>,
+) -> Result<output::Written, ExportError> {
+    let tree: FileSet = tree
+        .iter()
+        .map(|(path, content)| (path.clone(), content.clone().into_bytes()))
         .collect();
     Ok(output::write_dir(
         out_dir,
@@ -133,7 +178,11 @@ impl Drift {
 
 /// Compare the export in `out_dir` with what [`write()`] would produce. Writes nothing.
 pub fn check(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<Drift, ExportError> {
-    let tree = files(steps)?;
+    check_tree(out_dir, &files(steps)?)
+}
+
+/// Compare the files in `out_dir` with `tree` (relative path → content). Writes nothing.
+pub fn check_tree(out_dir: &Path, tree: &BTreeMap<PathBuf, String>) -> Result<Drift, ExportError> {
     let mut drift = Drift::default();
     let mut on_disk = std::collections::BTreeSet::new();
     if !out_dir.is_dir() {
@@ -156,7 +205,7 @@ pub fn check(out_dir: &Path, steps: &[StepOutput<'_>]) -> Result<Drift, ExportEr
             }
         }
     }
-    for (rel, content) in &tree {
+    for (rel, content) in tree {
         if !on_disk.remove(rel) {
             drift.missing.push(rel.clone());
             continue;

@@ -11,7 +11,7 @@ use tkstep::mimir::Direction;
 
 fn manifest(v: Value) -> Manifest {
     match v {
-        Value::Object(m) => Manifest(m),
+        Value::Object(m) => Manifest::new(m),
         other => panic!("not an object: {other}"),
     }
 }
@@ -1042,7 +1042,7 @@ fn clean_reports_say_so() {
         Direction::ToReadWrite,
         None,
     );
-    assert_eq!(f.to_text(), "No findings: 14 rules pass on 1 step.\n");
+    assert_eq!(f.to_text(), "No findings: 16 rules pass on 1 step.\n");
     let f = check_plan(
         zone_aware_microservices(),
         &correct_plan(),

@@ -235,7 +235,13 @@ fn overlays_are_written_once_and_never_overwritten_without_force() {
     let tmp = temp_dir();
     let out = tmp.path().join("migration");
     let out_s = out.to_str().unwrap();
-    let o = tkstep(&["overlays", &env("mimir-microservices"), "--out", out_s]);
+    let o = tkstep(&[
+        "overlays",
+        &env("mimir-microservices"),
+        "--no-prerequisites",
+        "--out",
+        out_s,
+    ]);
     assert_code(&o, 0);
     let names = list(&out);
     assert_eq!(names.len(), 14, "{names:?}");
@@ -246,7 +252,13 @@ fn overlays_are_written_once_and_never_overwritten_without_force() {
     // A user edit survives a second run without --force, and nothing is written.
     let edited = out.join("02-2-deploy-rw-at-zero.libsonnet");
     std::fs::write(&edited, "// mine\n").unwrap();
-    let o = tkstep(&["overlays", &env("mimir-microservices"), "--out", out_s]);
+    let o = tkstep(&[
+        "overlays",
+        &env("mimir-microservices"),
+        "--no-prerequisites",
+        "--out",
+        out_s,
+    ]);
     assert_code(&o, 1);
     assert!(
         stderr(&o).contains("refusing to overwrite"),
@@ -259,6 +271,7 @@ fn overlays_are_written_once_and_never_overwritten_without_force() {
     let o = tkstep(&[
         "overlays",
         &env("mimir-microservices"),
+        "--no-prerequisites",
         "--out",
         out_s,
         "--force",
@@ -292,7 +305,13 @@ fn export_writes_step_folders_and_check_detects_drift() {
     let tmp = temp_dir();
     let out = tmp.path().join("steps");
     let out_s = out.to_str().unwrap();
-    let o = tkstep(&["export", &env("mimir-microservices"), "--out", out_s]);
+    let o = tkstep(&[
+        "export",
+        &env("mimir-microservices"),
+        "--no-prerequisites",
+        "--out",
+        out_s,
+    ]);
     assert_code(&o, 0);
     let folders = list(&out);
     assert_eq!(folders.first().map(String::as_str), Some("00-before"));
@@ -315,6 +334,7 @@ fn export_writes_step_folders_and_check_detects_drift() {
     let o = tkstep(&[
         "export",
         &env("mimir-microservices"),
+        "--no-prerequisites",
         "--out",
         out_s,
         "--check",
@@ -328,6 +348,7 @@ fn export_writes_step_folders_and_check_detects_drift() {
     let o = tkstep(&[
         "export",
         &env("mimir-microservices"),
+        "--no-prerequisites",
         "--out",
         out_s,
         "--check",
@@ -335,7 +356,13 @@ fn export_writes_step_folders_and_check_detects_drift() {
     assert_code(&o, 16);
     assert!(stdout(&o).contains("changed: 00-before/apps-v1.Deployment-distributor.yaml"));
     // An existing export is never overwritten.
-    let o = tkstep(&["export", &env("mimir-microservices"), "--out", out_s]);
+    let o = tkstep(&[
+        "export",
+        &env("mimir-microservices"),
+        "--no-prerequisites",
+        "--out",
+        out_s,
+    ]);
     assert_code(&o, 1);
     assert_eq!(
         std::fs::read_to_string(before.join("apps-v1.Deployment-distributor.yaml")).unwrap(),
@@ -380,7 +407,13 @@ fn diff_exit_codes_follow_tk_diff() {
 
 #[test]
 fn diff_json_has_the_documented_shape() {
-    let o = tkstep(&["diff", &env("mimir-microservices"), "--json"]);
+    // The read-write steps alone (no query-scheduler-ring chained in front).
+    let o = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--no-prerequisites",
+        "--json",
+    ]);
     assert_code(&o, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let steps = json.as_array().unwrap();

@@ -10,7 +10,7 @@ use crate::common::{settings, shared_dir};
 /// Snapshots live in the top-level `snapshots/` folder, named without module prefix.
 fn obj(v: Value) -> Manifest {
     match v {
-        Value::Object(m) => Manifest(m),
+        Value::Object(m) => Manifest::new(m),
         other => panic!("not an object: {other}"),
     }
 }

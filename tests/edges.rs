@@ -583,7 +583,9 @@ fn directory_without_spec_json_or_environment_object_is_named_as_such() {
 
 #[test]
 fn control_characters_in_object_names_are_escaped_in_diff_headers() {
-    let o = tkstep(&["diff", &env("odd-names")]);
+    // The read-write steps alone (the env finds its query-schedulers by DNS, which would chain
+    // query-scheduler-ring in front and number the folders differently).
+    let o = tkstep(&["diff", &env("odd-names"), "--no-prerequisites"]);
     assert_code(&o, 0);
     let out = stdout(&o);
     let escaped = r"v1.ConfigMap.default.odd\nname\0with\u{1b}[31mcontrols";
@@ -598,7 +600,7 @@ fn control_characters_in_object_names_are_escaped_in_diff_headers() {
     {
         assert!(!line.contains(['\0', '\u{1b}']), "{line:?}");
     }
-    let o = tkstep(&["diff", &env("odd-names"), "--summary"]);
+    let o = tkstep(&["diff", &env("odd-names"), "--no-prerequisites", "--summary"]);
     assert!(stdout(&o).contains(escaped), "{}", stdout(&o));
 }
 

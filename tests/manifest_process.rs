@@ -699,7 +699,7 @@ fn target_filter_cases() {
 
 #[test]
 fn accessors_ids_and_names() {
-    let deploy = Manifest(
+    let deploy = Manifest::new(
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "grafana", "namespace": "default"}})
             .as_object()
             .unwrap()
@@ -732,7 +732,7 @@ fn accessors_ids_and_names() {
         "rbac.authorization.k8s.io-v1.ClusterRole-a-b.yaml"
     );
 
-    let pod = Manifest(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "job-", "name": ""}}).as_object().unwrap().clone());
+    let pod = Manifest::new(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "job-", "name": ""}}).as_object().unwrap().clone());
     assert_eq!(pod.id().name, "job-");
     assert_eq!(pod.export_file_name(), "v1.Pod-job-.yaml");
 }

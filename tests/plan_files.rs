@@ -131,36 +131,36 @@ fn invalid_files_name_file_line_and_field() {
         (
             "name: p\nsteps:\n  - id: '1'\n    name: a\n    chnage: {}\n",
             "plan.yaml:5:5",
-            &["unknown field `chnage`", "config"],
+            &["steps[0].chnage: unknown field `chnage`", "config"],
         ),
         (
             "name: p\nsteps:\n  - id: '1'\n    name: a\n    kind: confg\n",
             "plan.yaml:5:",
-            &["field `kind`", "unknown variant `confg`"],
+            &["steps[0].kind: unknown variant `confg`"],
         ),
         (
             "name: p\nsteps:\n  - id: '1'\n    name: a\n    replicas:\n      querier_deployment: many\n",
             "plan.yaml:6:",
-            &["field `querier_deployment`", "replica count"],
+            &["steps[0].replicas.querier_deployment: ", "replica count"],
         ),
         (
             "name: p\nsteps:\n  - id: '1'\n    name: a\n    waits:\n      - reason: x\n        duration: 2d\n",
             "plan.yaml:7:",
-            &["field `duration`", "invalid duration '2d'"],
+            &["steps[0].waits[0].duration: ", "invalid duration '2d'"],
         ),
         (
             "name: p\nsteps:\n  - id: '1'\n    name: a\n    replicas: {my_sts: 0}\n",
-            "plan.yaml: step '1': replicas.my_sts",
+            "plan.yaml:3:5: steps[0]: step '1': replicas.my_sts",
             &["kind: Deployment|StatefulSet"],
         ),
         (
             "name: p\nsteps:\n  - {id: '1', name: a}\n  - {id: '1', name: b}\n",
-            "plan.yaml: step id '1' is used twice",
-            &[],
+            "plan.yaml:",
+            &["steps: step id '1' is used twice (steps[0] and steps[1])"],
         ),
         (
             "name: p\nsteps: []\n",
-            "plan.yaml: the plan has no steps",
+            "plan.yaml:2:8: steps: the plan has no steps",
             &[],
         ),
     ];
@@ -179,7 +179,7 @@ fn invalid_files_name_file_line_and_field() {
     .unwrap_err()
     .to_string();
     assert!(err.starts_with("plan.json:3:"), "{err}");
-    assert!(err.contains("field `config`: invalid type"), "{err}");
+    assert!(err.contains("steps[0].config: invalid type"), "{err}");
     let missing = Plan::from_file(&plans_dir().join("no-such-plan.yaml")).unwrap_err();
     assert!(
         missing.to_string().contains("no-such-plan.yaml"),

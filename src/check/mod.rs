@@ -24,9 +24,13 @@
 //! manifests and is not checked.
 
 mod capacity;
+mod consul_rules;
+mod duplicates;
 mod final_state;
 mod removals;
+mod replica_counts;
 mod report;
+mod rule_set;
 mod ruler;
 mod rules;
 mod store_gateway;
@@ -35,6 +39,7 @@ mod write_path;
 mod zones;
 
 pub use report::{EXIT_CHECK_FAILED, Finding, Findings, StepLabel, Summary};
+pub use rule_set::RuleSet;
 pub use rules::{Rule, Severity};
 
 use crate::manifest::Manifest;
@@ -113,6 +118,8 @@ pub fn run_refs(steps: &[StepRef<'_>], sides: &Sides, final_overlay: Option<&str
     zones::check(&ctx, &mut out);
     removals::check(&ctx, &mut out);
     final_state::check(&ctx, &mut out);
+    duplicates::check(&ctx, &mut out);
+    replica_counts::check(&ctx, &mut out);
     let labels = steps
         .iter()
         .map(|s| StepLabel {

@@ -147,6 +147,10 @@ fn plural_of(name: &str) -> String {
     format!("{name}s")
 }
 
+/// The most PVC ordinals listed per claim template: a replica count like `1e29` (itself an
+/// `invalid-replicas` error) must not turn into a list of that many names.
+pub(crate) const MAX_LISTED_ORDINALS: i64 = 1000;
+
 fn leftover_pvcs(ctx: &Ctx<'_>, out: &mut Vec<Finding>, prev: &StepView<'_>, cur: &StepView<'_>) {
     for w in removed(prev, cur) {
         if w.kind != "StatefulSet" || w.claims.is_empty() {
@@ -161,17 +165,23 @@ fn leftover_pvcs(ctx: &Ctx<'_>, out: &mut Vec<Finding>, prev: &StepView<'_>, cur
         if max == 0 {
             continue;
         }
+        let listed = max.min(MAX_LISTED_ORDINALS);
         let pvcs: Vec<String> = w
             .claims
             .iter()
-            .flat_map(|c| (0..max).map(move |i| format!("{c}-{}-{i}", w.name)))
+            .flat_map(|c| (0..listed).map(move |i| format!("{c}-{}-{i}", w.name)))
             .collect();
         let mut objects = vec![w.label()];
         objects.extend(pvcs.iter().map(|p| format!("PersistentVolumeClaim/{p}")));
         let reason = format!(
-            "removed; Kubernetes keeps the PVCs of its {} (up to {max} {} in the plan): release them once their data is no longer needed",
+            "removed; Kubernetes keeps the PVCs of its {} (up to {max} {} in the plan{}): release them once their data is no longer needed",
             claims_text(w),
             if max == 1 { "replica" } else { "replicas" },
+            if listed < max {
+                format!("; the first {listed} are listed")
+            } else {
+                String::new()
+            },
         );
         out.push(ctx.finding(Rule::LeftoverPvcs, cur.index, objects, reason));
     }

@@ -40,6 +40,9 @@ pub struct Findings {
     pub steps: Vec<StepLabel>,
     /// The findings.
     pub findings: Vec<Finding>,
+    /// How many rules ran (`None`: the read-write rule set's).
+    #[serde(skip)]
+    pub rules_run: Option<usize>,
 }
 
 /// Counts per severity.
@@ -76,7 +79,11 @@ impl Findings {
             ))
         });
         findings.dedup();
-        Findings { steps, findings }
+        Findings {
+            steps,
+            findings,
+            rules_run: None,
+        }
     }
 
     /// Whether any finding is an error.
@@ -142,7 +149,11 @@ impl Findings {
             let _ = writeln!(
                 out,
                 "No findings: {} rules pass on {} {}.",
-                Rule::ALL.len(),
+                self.rules_run.unwrap_or_else(|| {
+                    super::RuleSet::ReadWrite(super::Direction::ToReadWrite)
+                        .rules()
+                        .len()
+                }),
                 s.steps,
                 plural(s.steps, "step", "steps")
             );

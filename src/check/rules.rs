@@ -71,11 +71,28 @@ pub enum Rule {
     FinalOverrides,
     /// `leftover-pvcs`: PVCs the final step leaves behind.
     LeftoverPvcs,
+    /// `duplicate-objects`: two objects with the same apiVersion, kind, namespace and name
+    /// (on a cluster one silently replaces the other).
+    DuplicateObjects,
+    /// `invalid-replicas`: a replica count that Kubernetes would refuse (not a whole number
+    /// from 0 to 2147483647).
+    InvalidReplicas,
+    /// `multikv-mirror-before-switch`: the multi KV primary is switched only after mirroring
+    /// was on (consul-to-memberlist).
+    MultikvMirrorBeforeSwitch,
+    /// `multikv-switch-before-mirror-off`: mirroring goes off only after the primary is
+    /// switched (consul-to-memberlist).
+    MultikvSwitchBeforeMirrorOff,
+    /// `multikv-mirror-off-before-teardown`: rings leave the multi KV store only after mirroring
+    /// is off and their new store is the primary (consul-to-memberlist).
+    MultikvMirrorOffBeforeTeardown,
+    /// `consul-still-used`: Consul is not removed while a ring still uses it.
+    ConsulStillUsed,
 }
 
 impl Rule {
     /// Every rule, in report order.
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 20] = [
         Rule::ReadCapacity,
         Rule::WriteCapacity,
         Rule::StoreGatewayUnregister,
@@ -90,6 +107,12 @@ impl Rule {
         Rule::FinalOldWorkloads,
         Rule::FinalOverrides,
         Rule::LeftoverPvcs,
+        Rule::DuplicateObjects,
+        Rule::InvalidReplicas,
+        Rule::MultikvMirrorBeforeSwitch,
+        Rule::MultikvSwitchBeforeMirrorOff,
+        Rule::MultikvMirrorOffBeforeTeardown,
+        Rule::ConsulStillUsed,
     ];
 
     /// The stable id (`read-capacity`, ...).
@@ -109,6 +132,12 @@ impl Rule {
             Rule::FinalOldWorkloads => "final-old-workloads",
             Rule::FinalOverrides => "final-overrides",
             Rule::LeftoverPvcs => "leftover-pvcs",
+            Rule::DuplicateObjects => "duplicate-objects",
+            Rule::InvalidReplicas => "invalid-replicas",
+            Rule::MultikvMirrorBeforeSwitch => "multikv-mirror-before-switch",
+            Rule::MultikvSwitchBeforeMirrorOff => "multikv-switch-before-mirror-off",
+            Rule::MultikvMirrorOffBeforeTeardown => "multikv-mirror-off-before-teardown",
+            Rule::ConsulStillUsed => "consul-still-used",
         }
     }
 
@@ -165,6 +194,22 @@ impl Rule {
                 "the final overlay patches no object of the old mode (it would fail to evaluate)"
             }
             Rule::LeftoverPvcs => "PVCs of StatefulSets removed by the final step, to release",
+            Rule::DuplicateObjects => {
+                "no two rendered objects share apiVersion, kind, namespace and name"
+            }
+            Rule::InvalidReplicas => {
+                "replica counts are whole numbers from 0 to 2147483647 (Kubernetes int32)"
+            }
+            Rule::MultikvMirrorBeforeSwitch => {
+                "the multi KV primary store is switched only after a step that turned mirroring on"
+            }
+            Rule::MultikvSwitchBeforeMirrorOff => {
+                "multi KV mirroring is turned off only after the primary store is switched"
+            }
+            Rule::MultikvMirrorOffBeforeTeardown => {
+                "rings leave the multi KV store only after mirroring is off and their new store is the primary"
+            }
+            Rule::ConsulStillUsed => "Consul is removed only once no ring uses it any more",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! container args and volume claim templates, and the KEDA autoscalers targeting them.
 
 use super::StepRef;
+use crate::manifest::Manifest;
 use crate::mimir::{Group, group_matches};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -81,6 +82,8 @@ pub(crate) struct StepView<'a> {
     pub id: &'a str,
     /// Step name.
     pub name: &'a str,
+    /// The step's rendered objects.
+    pub manifests: &'a [Manifest],
     /// Deployments and StatefulSets by name.
     pub workloads: BTreeMap<&'a str, Workload<'a>>,
     /// ScaledObjects by target name.
@@ -117,6 +120,7 @@ impl<'a> StepView<'a> {
             index,
             id: step.id,
             name: step.name,
+            manifests: step.manifests,
             workloads,
             scalers,
         }
@@ -210,9 +214,12 @@ fn str_at<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
     value_at(map, path)?.as_str()
 }
 
+/// The integer at `path`, clamped to Kubernetes' int32 range: a count like `1e29` (an
+/// `invalid-replicas` error of its own) must not overflow the sums other rules make.
 fn int_at(map: &Map<String, Value>, path: &[&str]) -> Option<i64> {
     let v = value_at(map, path)?;
-    v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
+    let n = v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))?;
+    Some(n.clamp(i32::MIN.into(), i32::MAX.into()))
 }
 
 #[cfg(test)]
@@ -224,7 +231,7 @@ mod tests {
 
     fn manifest(v: Value) -> Manifest {
         match v {
-            Value::Object(m) => Manifest(m),
+            Value::Object(m) => Manifest::new(m),
             _ => unreachable!("test objects are objects"),
         }
     }

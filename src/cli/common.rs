@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use tkstep::manifest::Targets;
 use tkstep::plan::{
-    AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE,
+    AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE, Verdict,
 };
 use tkstep::steps::{self, PlanRun, RunSettings};
 use tkstep::{OpenOptions, Renderer};
@@ -180,10 +180,12 @@ pub enum Tristate {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Plan")]
 pub struct PlanArgs {
-    /// Built-in plan to follow: to-read-write (microservices → read-write) or to-microservices
-    /// (read-write → microservices).
-    #[arg(long, default_value = TO_READ_WRITE, value_parser = clap::builder::PossibleValuesParser::new(BUILTIN_PLANS))]
-    pub plan: String,
+    /// Built-in plan to follow (default: to-read-write): to-read-write (microservices →
+    /// read-write), to-microservices (read-write → microservices), consul-to-memberlist,
+    /// query-scheduler-ring, ruler-remote-evaluation, memberlist-cluster-label (`tkstep plan`
+    /// lists them); `none` (export only): the environment as it is, in `tk export`'s layout.
+    #[arg(long, value_name = "NAME", value_parser = plan_names())]
+    pub plan: Option<String>,
     /// Follow the plan in this YAML or JSON file instead of a built-in plan (see
     /// `tkstep plan --export yaml` for a starting point).
     #[arg(long, value_name = "PATH", conflicts_with = "plan")]
@@ -218,6 +220,37 @@ pub struct PlanArgs {
     /// environment's mimir_backend_replicas).
     #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub store_gateway_replicas: Option<u32>,
+    /// memberlist-cluster-label: the label to set (default: the environment's namespace).
+    #[arg(long, value_name = "LABEL")]
+    pub cluster_label: Option<String>,
+    /// The environment is part-way: take it as it is as the state after step STEP and follow
+    /// the remaining steps.
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
+    /// to-read-write: do not chain consul-to-memberlist / query-scheduler-ring in front on an
+    /// environment with Consul rings or DNS query-scheduler discovery.
+    #[arg(long)]
+    pub no_prerequisites: bool,
+}
+
+/// The environment is already where the plan leads: the command prints the message and exits 0.
+#[derive(Debug)]
+pub struct NothingToDo(pub String);
+
+impl std::fmt::Display for NothingToDo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NothingToDo {}
+
+/// `--plan none`: no plan (only `export` accepts it).
+pub const PLAN_NONE: &str = "none";
+
+/// The values `--plan` accepts: the built-in plans and `none`.
+fn plan_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(BUILTIN_PLANS.iter().copied().chain([PLAN_NONE]))
 }
 
 /// `--read-autoscaling MIN:MAX`: two whole numbers, 1 <= MIN <= MAX.
@@ -291,6 +324,7 @@ impl PlanArgs {
             k8s_import: self.k8s_import.clone(),
             ingester_replicas: self.ingester_replicas,
             store_gateway_replicas: self.store_gateway_replicas,
+            cluster_label: self.cluster_label.clone(),
         };
         // The value parsers check each value; a zone listed twice is seen only here.
         let repeated = (self.zones.iter().enumerate()).find(|(i, z)| self.zones[..*i].contains(z));
@@ -311,7 +345,7 @@ impl PlanArgs {
     pub fn source(&self) -> PlanSource {
         match &self.plan_file {
             Some(path) => PlanSource::File(path.clone()),
-            None => PlanSource::Builtin(self.plan.clone()),
+            None => PlanSource::Builtin(self.plan_name().to_string()),
         }
     }
 
@@ -319,11 +353,19 @@ impl PlanArgs {
     /// parameters left to it are read from it first (the reverse plan's replica totals);
     /// without one, the plan is as written.
     pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
-        Ok(steps::select_plan(
-            &self.source(),
-            &self.params()?,
-            renderer,
-        )?)
+        if self.plan.as_deref() == Some(PLAN_NONE) && self.plan_file.is_none() {
+            anyhow::bail!("--plan none only applies to export (the environment as it is, no plan)");
+        }
+        let (mut plan, params) = steps::select_plan(&self.source(), &self.params()?, renderer)?;
+        if let Some(renderer) = renderer
+            && self.plan_file.is_none()
+            && !self.no_prerequisites
+            && self.from.is_none()
+        {
+            let prerequisites = tkstep::preflight::prerequisites(renderer, &plan, &params)?;
+            plan = tkstep::plan::chain(&prerequisites, &plan);
+        }
+        Ok((self.where_it_stands(renderer, plan)?, params))
     }
 
     /// The plan adapted to the environment behind `renderer` and rendered at every step, on
@@ -333,6 +375,44 @@ impl PlanArgs {
         let (plan, params) = self.select(Some(renderer))?;
         let settings = RunSettings::default().leak_at_exit(true);
         Ok(PlanRun::with_settings(renderer, &plan, &params, &settings)?)
+    }
+
+    /// Before following `plan` on the environment: stop when it is already done or part-way
+    /// without `--from` or lacks what the plan needs; with `--from`, the remaining steps.
+    fn where_it_stands(&self, renderer: Option<&Renderer>, plan: Plan) -> anyhow::Result<Plan> {
+        let Some(renderer) = renderer else {
+            return Ok(match &self.from {
+                Some(from) => tkstep::plan::remaining_after(&plan, from)?,
+                None => plan,
+            });
+        };
+        match tkstep::preflight::assess(renderer, &plan, self.from.as_deref()) {
+            Verdict::Proceed => {}
+            Verdict::Done(message) => return Err(NothingToDo(message).into()),
+            Verdict::Stop(message) => anyhow::bail!(message),
+        }
+        let Some(from) = &self.from else {
+            return Ok(plan);
+        };
+        let rest = tkstep::plan::remaining_after(&plan, from)?;
+        if !rest.steps.iter().any(|s| s.is_config()) {
+            return Err(NothingToDo(format!(
+                "nothing left to do: no step after {from} of plan {} changes the environment",
+                plan.name
+            ))
+            .into());
+        }
+        Ok(rest)
+    }
+
+    /// The built-in plan named by `--plan`, or the default, to-read-write.
+    pub fn plan_name(&self) -> &str {
+        self.plan.as_deref().unwrap_or(TO_READ_WRITE)
+    }
+
+    /// Whether neither `--plan` nor `--plan-file` is given.
+    pub fn is_default(&self) -> bool {
+        self.plan.is_none() && self.plan_file.is_none()
     }
 
     /// The plan adapted to the environment behind `renderer`.

@@ -75,6 +75,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             DiffReport::of_run(run, &options, &targets)
         }
     };
+    for line in &report.duplicates {
+        eprintln!("warning: {line}");
+    }
     if let Some(id) = &args.step
         && report.steps.is_empty()
     {

@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod compare;
 mod diff;
+mod duplicates;
 mod export;
 mod files;
 mod output;
@@ -167,6 +168,10 @@ pub fn main() -> ExitCode {
 /// Print a command's error and return its exit code: [`EXIT_USAGE`] for a [`UsageError`],
 /// [`EXIT_ERROR`] for everything else.
 fn report_error(err: &anyhow::Error, subcommand: &str) -> ExitCode {
+    if let Some(done) = err.downcast_ref::<common::NothingToDo>() {
+        eprintln!("{done}");
+        return ExitCode::from(EXIT_OK);
+    }
     if let Some(usage) = err.downcast_ref::<UsageError>() {
         return usage.report(subcommand);
     }

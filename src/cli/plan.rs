@@ -7,11 +7,13 @@ use tkstep::plan::{PlanFormat, write_plan};
 use super::common::{EnvArgs, PlanArgs};
 use super::{EXIT_OK, output};
 
-/// List the steps of a plan: ids, names, kinds, descriptions and overlay files; with an
-/// environment, also how the plan adapts to it. `--export` prints it as a plan file.
+/// List the built-in plans; or the steps of a plan: ids, names, kinds, descriptions and overlay
+/// files; with an environment, also how the plan adapts to it. `--export` prints it as a plan
+/// file.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tkstep plan
+  tkstep plan --plan consul-to-memberlist
   tkstep plan testdata/project/environments/mimir-microservices --json
   tkstep plan --plan to-read-write --export yaml > my-plan.yaml
   tkstep diff testdata/project/environments/mimir-microservices --plan-file my-plan.yaml")]
@@ -21,7 +23,8 @@ pub struct PlanCmdArgs {
     /// Inline environments: select the one whose name contains this (exact match wins).
     #[arg(long)]
     pub name: Option<String>,
-    /// Print JSON: [{id, name, kind, description, …, overlay, adaptations}].
+    /// Print JSON: [{id, name, kind, description, …, overlay, adaptations}] (without an
+    /// environment or plan: the catalogue, [{name, steps, description}]).
     #[arg(long, conflicts_with = "export")]
     pub json: bool,
     /// Print the plan as a plan file (yaml or json) to start your own from: as written, or
@@ -34,6 +37,15 @@ pub struct PlanCmdArgs {
 
 /// Run `tkstep plan`.
 pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
+    if args.env.is_none() && args.export.is_none() && args.plan.is_default() {
+        let text = if args.json {
+            serde_json::to_string_pretty(&tkstep::plan::catalogue())? + "\n"
+        } else {
+            tkstep::plan::catalogue_text()
+        };
+        output::print(&text)?;
+        return Ok(EXIT_OK);
+    }
     let adapted = match &args.env {
         Some(env) => {
             let env = EnvArgs {

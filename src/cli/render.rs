@@ -49,6 +49,11 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
             steps::render_step(&renderer, &plan, id)?
         }
     };
+    let what = match &args.step {
+        None => "the environment".to_string(),
+        Some(id) => format!("after step {id}"),
+    };
+    super::duplicates::warn([(what, &manifests[..])]);
     manifests.retain(|m| targets.keeps(m));
     let text = match args.format {
         Format::Yaml => manifest::to_yaml_stream(&manifests),

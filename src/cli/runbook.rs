@@ -50,6 +50,7 @@ pub struct RunbookArgs {
 pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
     let renderer = args.env.open()?;
     let run = args.plan.run(&renderer)?;
+    super::duplicates::warn_steps(&run.steps);
     let book = Runbook::build(&run, &TkTarget::of(&renderer));
     let text = match args.format {
         Format::Md => runbook::markdown::render(&book),

@@ -194,7 +194,7 @@ mod tests {
             "metadata": {"name": name, "namespace": "default"},
             "spec": {"replicas": replicas, "template": {"spec": {"containers": [{"name": name}]}}},
         }) {
-            Value::Object(m) => Manifest(m),
+            Value::Object(m) => Manifest::new(m),
             _ => unreachable!(),
         }
     }

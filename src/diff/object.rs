@@ -217,7 +217,7 @@ mod tests {
             o.extend(e);
         }
         match v {
-            Value::Object(map) => Manifest(map),
+            Value::Object(map) => Manifest::new(map),
             _ => unreachable!(),
         }
     }

@@ -440,7 +440,7 @@ impl Evaluator {
 impl Drop for Evaluator {
     /// Drops the state. Jsonnet objects left in reference cycles stay in this thread's object
     /// space until the thread ends (jrsonnet collects them then): run each environment on a
-    /// thread of its own, as [`crate::repo::run`] and the extra threads of a
+    /// thread of its own, as `tkstep::repo::run` and the extra threads of a
     /// [`crate::steps::PlanRun`] do, to hold memory flat. (Collecting them here corrupted the
     /// heap in testing: jrsonnet holds references its collector does not see.)
     fn drop(&mut self) {

@@ -16,6 +16,9 @@ const KSONNET: &str = "__ksonnet";
 /// Objects found, keyed by their JSON path (`.a.b`, `.[0]`, `.` at the top).
 pub(super) type Extracted = BTreeMap<String, Map<String, Value>>;
 
+/// An object and its JSON path.
+pub(super) type Found = (String, Map<String, Value>);
+
 /// Walk `data` for objects that look like manifests (`apiVersion` and `kind` non-empty
 /// strings) and move them out of it. Object keys are visited in sorted order, `null` values
 /// skipped, arrays entered element by element; a manifest is not looked into. A string, number
@@ -180,8 +183,8 @@ fn manifest_check(obj: &Map<String, Value>) -> Result<(), String> {
 
 /// Tanka's `Unwrap`: every object with an `items` array is replaced by its items, keyed
 /// `<path>.items[<i>]`. Each item must be an object and pass the schema check. Items are not
-/// unwrapped again. Returns the objects in path order.
-pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Map<String, Value>>, ManifestError> {
+/// unwrapped again. Returns the objects with their paths, in path order.
+pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Found>, ManifestError> {
     let mut out = BTreeMap::new();
     for (path, mut obj) in extracted {
         if !is_list(&obj) {
@@ -207,5 +210,5 @@ pub(super) fn unwrap_lists(extracted: Extracted) -> Result<Vec<Map<String, Value
             out.insert(name, item);
         }
     }
-    Ok(out.into_values().collect())
+    Ok(out.into_iter().collect())
 }

@@ -6,6 +6,7 @@
 //! default namespaces, inject labels and resource defaults, and sort. The result prints as
 //! `tk show` prints it with [`to_yaml_stream`].
 
+mod duplicates;
 mod error;
 mod extract;
 mod filter;
@@ -14,20 +15,57 @@ mod namespace;
 mod sort;
 mod verify;
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::env::Environment;
 
+pub use duplicates::{Duplicate, duplicates, new_duplicates};
 pub use error::{ExtractError, InvalidObjectError, ManifestError, SchemaError};
 pub use filter::{Targets, filter_targets};
 pub use id::ObjectId;
 pub use namespace::{ANNOTATION_NAMESPACED, LABEL_ENVIRONMENT};
 
-/// One Kubernetes object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Manifest(pub Map<String, Value>);
+/// One Kubernetes object, and the JSON path it was extracted from when it came from an
+/// evaluation ([`Manifest::path`]).
+///
+/// Two manifests are equal when their objects are; the path is not part of the object (it is
+/// not serialized either).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Manifest(pub Map<String, Value>, #[serde(skip)] Option<Arc<str>>);
+
+impl PartialEq for Manifest {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl From<Map<String, Value>> for Manifest {
+    fn from(object: Map<String, Value>) -> Self {
+        Manifest::new(object)
+    }
+}
 
 impl Manifest {
+    /// `object`, with no known path.
+    pub fn new(object: Map<String, Value>) -> Self {
+        Manifest(object, None)
+    }
+
+    /// `object`, found at JSON path `path` of the evaluated output.
+    pub fn at(object: Map<String, Value>, path: &str) -> Self {
+        Manifest(object, Some(path.into()))
+    }
+
+    /// Where the object was found in the evaluated output, as Tanka writes JSON paths
+    /// (`.mimir.ingester_statefulset`, `.[0]`, `.list.items[2]`); `None` for an object that
+    /// was not extracted from an evaluation.
+    pub fn path(&self) -> Option<&str> {
+        self.1.as_deref()
+    }
+
     /// `apiVersion` (`""` when not a string).
     pub fn api_version(&self) -> &str {
         str_field(&self.0, "apiVersion")
@@ -118,13 +156,13 @@ pub fn process_owned(data: Value, env: &Environment) -> Result<Vec<Manifest>, Ma
     };
     let mut out: Vec<Manifest> = objects
         .into_iter()
-        .map(|mut obj| {
+        .map(|(path, mut obj)| {
             namespace::default_namespace(&mut obj, &env.spec.namespace);
             if let Some(label) = &label {
                 namespace::inject_label(&mut obj, label);
             }
             namespace::resource_defaults(&mut obj, &env.spec.resource_defaults);
-            Manifest(obj)
+            Manifest::at(obj, &path)
         })
         .collect();
     sort::sort(&mut out);

@@ -112,6 +112,8 @@ impl AdaptedPlan {
             .map(|(i, step)| {
                 let mut value = serde_json::to_value(step)?;
                 if let Value::Object(map) = &mut value {
+                    map.entry("plan")
+                        .or_insert_with(|| self.plan.name.clone().into());
                     if let Some(name) = files.get(i).cloned().flatten() {
                         map.insert("overlay".into(), name.into());
                         map.insert("nothing_to_do".into(), self.is_noop(i).into());

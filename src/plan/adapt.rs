@@ -214,7 +214,7 @@ impl Adapter<'_> {
         move |e| PlanError::Probe {
             step: self.step.clone(),
             what,
-            source: Box::new(e),
+            error: Box::new(e),
         }
     }
 
@@ -530,6 +530,28 @@ impl Adapter<'_> {
         Ok(())
     }
 
+    /// `memberlist-cluster-label` without a label: the environment's namespace.
+    fn cluster_label(&mut self, step: &mut Step) -> Result<(), PlanError> {
+        let mut failed = None;
+        let filled = crate::plan::fill_cluster_label(step, || {
+            self.env_config("namespace")
+                .map_err(|e| failed = Some(e))
+                .ok()
+                .flatten()
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        match filled {
+            None => Ok(()),
+            Some(Ok(note)) => {
+                self.note(AdaptationKind::Changed, note);
+                Ok(())
+            }
+            Some(Err(message)) => Err(PlanError::InvalidParams(message)),
+        }
+    }
+
     fn overrides(&mut self, state: &State, step: &mut Step) -> Result<(), PlanError> {
         // Removals of overrides that an earlier adaptation left out are moot.
         step.change
@@ -568,13 +590,15 @@ impl Adapter<'_> {
 }
 
 /// Adapt `plan` (built from `params`) to the environment behind `probe`. See the module docs
-/// for the rules. Fails when the environment is not Mimir-like (no `_config.deployment_mode`) or
-/// when the probe fails.
+/// for the rules. Fails when the plan is not well-formed ([`Plan::validate`]), when the
+/// environment is not Mimir-like (no `_config.deployment_mode`) or when the probe fails.
 pub fn adapt(
     plan: &Plan,
     params: &Params,
     probe: &mut dyn EnvProbe,
 ) -> Result<AdaptedPlan, PlanError> {
+    // Ids and names become file and folder names: whatever built the plan, check it here.
+    plan.validate()?;
     let mut params = params.clone();
     let (import, import_source) = match params.k8s_import.clone() {
         Some(import) => (import, ImportSource::Parameter),
@@ -585,7 +609,7 @@ pub fn adapt(
                 return Err(PlanError::Probe {
                     step: "-".into(),
                     what: "looking for its Kubernetes library import".into(),
-                    source: Box::new(e),
+                    error: Box::new(e),
                 });
             }
         },
@@ -613,6 +637,7 @@ pub fn adapt(
     for original in &plan.steps {
         let mut step = original.clone();
         adapter.step = step.id.clone();
+        adapter.cluster_label(&mut step)?;
         adapter.zone_awareness(&step)?;
         adapter.migration_mode(&step)?;
         adapter.read_scaling(&step)?;

@@ -22,7 +22,14 @@ pub const TO_READ_WRITE: &str = "to-read-write";
 pub const TO_MICROSERVICES: &str = "to-microservices";
 
 /// Names of the built-in plans.
-pub const BUILTIN_PLANS: &[&str] = &[TO_READ_WRITE, TO_MICROSERVICES];
+pub const BUILTIN_PLANS: &[&str] = &[
+    TO_READ_WRITE,
+    TO_MICROSERVICES,
+    super::CONSUL_TO_MEMBERLIST,
+    super::QUERY_SCHEDULER_RING,
+    super::RULER_REMOTE_EVALUATION,
+    super::MEMBERLIST_CLUSTER_LABEL,
+];
 
 pub(super) const UNREGISTER_ON_SHUTDOWN: &str =
     "store-gateway.sharding-ring.unregister-on-shutdown";
@@ -41,9 +48,11 @@ impl Plan {
         match name {
             TO_READ_WRITE => Ok(Plan::to_read_write(params)),
             TO_MICROSERVICES => Ok(Plan::to_microservices(params)),
-            _ => Err(super::PlanError::UnknownPlan {
-                name: name.to_string(),
-                known: BUILTIN_PLANS.iter().map(|s| s.to_string()).collect(),
+            _ => super::catalogue::data_plan(name, params).unwrap_or_else(|| {
+                Err(super::PlanError::UnknownPlan {
+                    name: name.to_string(),
+                    known: BUILTIN_PLANS.iter().map(|s| s.to_string()).collect(),
+                })
             }),
         }
     }

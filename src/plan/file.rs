@@ -12,6 +12,7 @@
 //! steps:
 //!   - id: '2'                     # quote ids: 3.10 would read as the number 3.1
 //!     name: deploy-rw-at-zero
+//!     plan: consul-to-memberlist  # optional: the plan a chained prerequisite step comes from
 //!     kind: config                # config (default), verify, route or wait
 //!     description: Switch to migration mode.
 //!     prerequisites: [text, …]
@@ -33,21 +34,32 @@
 //!     waits: [{reason: …, duration: 2h}]
 //! ```
 //!
-//! Errors name the file, the line and column, and the field (serde's messages: `unknown field
-//! `chnage`, expected one of …`, `invalid type: …`). Step ids must be unique; the plan name,
-//! step ids and step names must be one line (they are written into overlay comments).
+//! Errors name the file, the line and column, and the field by its path (`steps[2].config`:
+//! `unknown field `chnage`, expected one of …`, `invalid type: …`, `duplicate key 'x'`). Step
+//! ids must be unique; the plan name, step ids and step names must be safe in file names and
+//! overlay comments ([`validate_component`](super::validate_component)). A plan file is a
+//! regular file of at most 16 MiB; YAML aliases (`*name`) are not allowed, and a YAML plan
+//! holds at most 250 000 values nested at most 64 deep.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use super::validate::{quoted, validate_component};
 use super::{
     Change, OrderedMap, Plan, PlanError, ReplicaOverride, Step, StepCheck, StepKind, Wait,
     WorkloadKind,
 };
 use crate::mimir::Direction;
+
+/// Nodes (values, keys, lists and maps) a YAML plan may hold: serde-saphyr's default budget.
+const MAX_YAML_NODES: usize = 250_000;
+/// How deep a YAML plan may nest: serde-saphyr's default budget.
+const MAX_YAML_DEPTH: usize = 64;
 
 /// The format of a plan file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,15 +109,30 @@ impl std::str::FromStr for PlanFormat {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A plan as written to a file.
+#[derive(Debug, Serialize)]
 struct PlanDoc {
     name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     direction: Option<Direction>,
     steps: Vec<StepDoc>,
+}
+
+/// A plan as read from a file: every step checked as it is read, so that errors carry the
+/// location of the step.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoadDoc {
+    #[serde(deserialize_with = "component")]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    direction: Option<Direction>,
+    #[serde(deserialize_with = "checked_steps")]
+    steps: Vec<Step>,
 }
 
 fn config_kind() -> StepKind {
@@ -117,7 +144,10 @@ fn config_kind() -> StepKind {
 struct StepDoc {
     #[serde(deserialize_with = "id_text")]
     id: String,
+    #[serde(deserialize_with = "component")]
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan: Option<String>,
     #[serde(default = "config_kind")]
     kind: StepKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -212,7 +242,8 @@ struct FullOverride {
     replicas: u32,
 }
 
-/// A step id written as a string or as a YAML/JSON number (`3.1`, `2`).
+/// A step id written as a string or as a YAML/JSON number (`3.1`, `2`), checked by
+/// [`validate_component`].
 fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -221,11 +252,70 @@ fn id_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Erro
         Int(u64),
         Float(f64),
     }
-    Ok(match Id::deserialize(deserializer)? {
+    let id = match Id::deserialize(deserializer)? {
         Id::Text(s) => s,
         Id::Int(n) => n.to_string(),
         Id::Float(f) => f.to_string(),
-    })
+    };
+    checked(id)
+}
+
+/// A plan name or step name, checked by [`validate_component`].
+fn component<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked(String::deserialize(deserializer)?)
+}
+
+fn checked<E: serde::de::Error>(text: String) -> Result<String, E> {
+    match validate_component(&text) {
+        Ok(()) => Ok(text),
+        Err(why) => Err(E::custom(format_args!("{} {why}", quoted(&text)))),
+    }
+}
+
+/// The steps of a plan file, each converted and checked as it is read ([`Step::validate`]);
+/// ids unique, at least one step.
+fn checked_steps<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Step>, D::Error> {
+    struct Checked(Step);
+
+    impl<'de> Deserialize<'de> for Checked {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let step = StepDoc::deserialize(deserializer)?
+                .into_step()
+                .map_err(D::Error::custom)?;
+            Ok(Checked(step))
+        }
+    }
+
+    struct Steps;
+
+    impl<'de> Visitor<'de> for Steps {
+        type Value = Vec<Step>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of steps")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Step>, A::Error> {
+            let mut steps: Vec<Step> = Vec::new();
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            while let Some(Checked(step)) = seq.next_element()? {
+                let i = steps.len();
+                if let Some(first) = seen.insert(step.id.clone(), i) {
+                    return Err(A::Error::custom(format_args!(
+                        "step id '{}' is used twice (steps[{first}] and steps[{i}])",
+                        step.id
+                    )));
+                }
+                steps.push(step);
+            }
+            if steps.is_empty() {
+                return Err(A::Error::custom("the plan has no steps"));
+            }
+            Ok(steps)
+        }
+    }
+
+    deserializer.deserialize_seq(Steps)
 }
 
 /// The kind and object name a field name implies: `query_frontend_deployment` →
@@ -271,25 +361,10 @@ impl StepDoc {
             };
             overrides.push(o);
         }
-        if !self.kind.eq(&StepKind::Config) {
-            let has_change = !self.config.is_empty()
-                || !self.args.is_empty()
-                || !overrides.is_empty()
-                || self.jsonnet.is_some()
-                || !self.remove_args.is_empty()
-                || !self.remove_replicas.is_empty()
-                || !self.remove_jsonnet.is_empty();
-            if has_change {
-                return Err(format!(
-                    "step '{}': a {} step cannot change Jsonnet (config, args, replicas, jsonnet \
-                     and remove_* belong to config steps)",
-                    self.id, self.kind
-                ));
-            }
-        }
-        Ok(Step {
+        let step = Step {
             id: self.id,
             name: self.name,
+            plan: self.plan,
             kind: self.kind,
             description: self.description,
             prerequisites: self.prerequisites,
@@ -304,7 +379,9 @@ impl StepDoc {
             },
             checks: self.checks,
             waits: self.waits,
-        })
+        };
+        step.validate()?;
+        Ok(step)
     }
 
     fn from_step(step: &Step) -> StepDoc {
@@ -329,6 +406,7 @@ impl StepDoc {
         StepDoc {
             id: step.id.clone(),
             name: step.name.clone(),
+            plan: step.plan.clone(),
             kind: step.kind,
             description: step.description.clone(),
             prerequisites: step.prerequisites.clone(),
@@ -345,94 +423,131 @@ impl StepDoc {
     }
 }
 
-impl PlanDoc {
-    fn into_plan(self) -> Result<Plan, String> {
-        if self.steps.is_empty() {
-            return Err("the plan has no steps".to_string());
-        }
-        one_line("the plan name", &self.name)?;
-        let mut steps: Vec<Step> = Vec::with_capacity(self.steps.len());
-        for doc in self.steps {
-            let step = doc.into_step()?;
-            one_line("a step id", &step.id)?;
-            one_line("a step name", &step.name)?;
-            if steps.iter().any(|s| s.id == step.id) {
-                return Err(format!("step id '{}' is used twice", step.id));
-            }
-            steps.push(step);
-        }
-        Ok(Plan {
+impl LoadDoc {
+    fn into_plan(self) -> Plan {
+        Plan {
             name: self.name,
             description: self.description,
             direction: self.direction,
-            steps,
-        })
+            steps: self.steps,
+        }
     }
-}
-
-/// Ids and names are written into overlay comments (`// step <id>`) as they are: a line break
-/// or other control character would end the comment and turn the rest into Jsonnet code.
-fn one_line(what: &str, text: &str) -> Result<(), String> {
-    if text.chars().any(char::is_control) {
-        return Err(format!(
-            "{what} must be one line without control characters (got {text:?})"
-        ));
-    }
-    Ok(())
 }
 
 impl Plan {
     /// Parse a plan file's text in `format`. `source` names the file in errors.
+    ///
+    /// The plan is checked as it is read ([`Plan::validate`]): errors name the file, the line
+    /// and column, and the field by its path (`steps[3].name`).
     pub fn from_text(text: &str, format: PlanFormat, source: &str) -> Result<Plan, PlanError> {
-        let err = |line: Option<u64>, column: Option<u64>, message: String| PlanError::File {
+        let loaded = match format {
+            PlanFormat::Json => load_json(text),
+            PlanFormat::Yaml => load_yaml(text),
+        };
+        let doc = loaded.map_err(|(line, column, message)| PlanError::File {
             path: source.to_string(),
             line,
             column,
             message,
-        };
-        let doc: PlanDoc = match format {
-            PlanFormat::Json => serde_json::from_str(text).map_err(|e| {
-                let (line, column) = (e.line() as u64, e.column() as u64);
-                let message = with_field(text, line, column, strip_json_location(&e.to_string()));
-                err(Some(line), Some(column), message)
-            })?,
-            PlanFormat::Yaml => serde_saphyr::from_str(text).map_err(|e| match e.location() {
-                Some(l) if l.line() > 0 => {
-                    let message = with_field(text, l.line(), l.column(), yaml_message(&e));
-                    err(Some(l.line()), Some(l.column()), message)
-                }
-                _ => err(None, None, yaml_message(&e)),
-            })?,
-        };
-        doc.into_plan().map_err(|m| err(None, None, m))
+        })?;
+        let plan = doc.into_plan();
+        plan.validate()?;
+        Ok(plan)
     }
 
     /// Read a plan file (YAML or JSON, see [`PlanFormat::detect`]).
     ///
     /// Only a regular file (symlinks followed) of at most 16 MiB is read: a FIFO or a device
-    /// such as `/dev/zero` would block or never end.
+    /// such as `/dev/zero` would block or never end. Text that is not UTF-8 is refused with the
+    /// line, column and byte offset of the first bad byte.
     pub fn from_file(path: &Path) -> Result<Plan, PlanError> {
-        let file_err = |message: String| PlanError::File {
+        let file_err = |line: Option<u64>, column: Option<u64>, message: String| PlanError::File {
             path: path.display().to_string(),
-            line: None,
-            column: None,
+            line,
+            column,
             message,
         };
         let bytes =
             crate::input::read_regular(path, crate::input::MAX_SMALL_FILE_BYTES).map_err(|e| {
                 match e {
-                    crate::input::ReadError::Io(_) => file_err(format!("cannot read it: {e}")),
-                    _ => file_err(format!("the plan file {e}")),
+                    crate::input::ReadError::Io(_) => {
+                        file_err(None, None, format!("cannot read it: {e}"))
+                    }
+                    _ => file_err(None, None, format!("the plan file {e}")),
                 }
             })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
-            file_err(format!(
-                "not valid UTF-8 (invalid byte at byte offset {at})"
-            ))
+            let before = &e.as_bytes()[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            file_err(
+                Some(line),
+                Some((at - line_start) as u64 + 1),
+                format!("not valid UTF-8 (invalid byte at byte offset {at})"),
+            )
         })?;
         let format = PlanFormat::detect(path, &text);
         Plan::from_text(&text, format, &path.display().to_string())
+    }
+}
+
+/// Parse JSON, keeping the path of the field an error is about.
+fn load_json(text: &str) -> Result<LoadDoc, Located> {
+    let located = |path: &str, e: serde_json::Error| {
+        let message = at_path(path, json_message(&e));
+        match e.line() {
+            0 => (None, None, message),
+            line => (Some(line as u64), Some(e.column() as u64), message),
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| located(&e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| located("", e))?;
+    Ok(doc)
+}
+
+/// Parse YAML without aliases and within serde-saphyr's default size budget, keeping the path
+/// of the field an error is about.
+fn load_yaml(text: &str) -> Result<LoadDoc, Located> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_aliases = 0;
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_depth = MAX_YAML_DEPTH;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let mut path = String::new();
+    let doc = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            path = e.path().to_string();
+            e.into_inner()
+        })
+    });
+    doc.map_err(|e| {
+        let message = at_path(&path, yaml_message(&e));
+        match e.location() {
+            Some(l) if l.line() > 0 => (Some(l.line()), Some(l.column()), message),
+            _ => (None, None, message),
+        }
+    })
+}
+
+/// A load error: line and column (1-based, when known) and the message.
+type Located = (Option<u64>, Option<u64>, String);
+
+/// `message` prefixed with the path of the field it is about (`steps[2].config: …`), unless the
+/// error is about the whole file.
+fn at_path(path: &str, message: String) -> String {
+    // `?` stands for a map key that was being read (a duplicate key, say): name the map.
+    let path = path.strip_suffix(".?").unwrap_or(path);
+    if path.is_empty() || path == "." || path == "?" {
+        message
+    } else {
+        format!("{path}: {message}")
     }
 }
 
@@ -464,59 +579,71 @@ pub fn write_plan(plan: &Plan, format: PlanFormat) -> Result<String, PlanError> 
     }
 }
 
-/// `message`, prefixed with `field \`<key>\`: ` for the key written last before `column` on
-/// line `line` of `text` (serde's type errors do not name the field), unless the message
-/// already quotes a field name.
-fn with_field(text: &str, line: u64, column: u64, message: String) -> String {
-    if message.contains("field `") {
-        return message;
+/// serde_json's message in the user's terms, without the location it appends.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    if message == "recursion limit exceeded" {
+        return "the plan nests too deeply (JSON allows at most 128 levels)".into();
     }
-    let Some(line_text) = usize::try_from(line.saturating_sub(1))
-        .ok()
-        .and_then(|i| text.lines().nth(i))
-    else {
-        return message;
-    };
-    let end = line_text
-        .char_indices()
-        .nth(usize::try_from(column).unwrap_or(usize::MAX))
-        .map_or(line_text.len(), |(i, _)| i);
-    let Ok(re) = regex::Regex::new(r#"(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_.\-]+))\s*:"#) else {
-        return message;
-    };
-    let key_in = |part: &str| {
-        re.captures_iter(part)
-            .last()
-            .and_then(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
-            .map(|m| m.as_str().to_string())
-    };
-    // The last key before the error; when the error points at the start of a line, that
-    // line's key.
-    let key = key_in(&line_text[..end]).or_else(|| key_in(line_text));
-    match key {
-        Some(key) => format!("field `{key}`: {message}"),
-        None => message,
-    }
-}
-
-/// serde_json's message without its trailing ` at line L column C`.
-fn strip_json_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
+    match message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        Some(key) => format!("duplicate key '{key}'"),
         None => message.to_string(),
     }
 }
 
-/// serde-saphyr's message, on one line, without the location it appends.
+/// serde-saphyr's message in the user's terms, on one line, without the location it appends.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
-    let options = serde_saphyr::render_options! {
-        snippets: serde_saphyr::SnippetMode::Off,
-    };
-    let text = e.render_with_options(options);
-    let first = text.lines().next().unwrap_or("").trim();
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    match e {
+        E::DuplicateMappingKey { key: Some(key), .. } => format!("duplicate key '{key}'"),
+        E::DuplicateMappingKey { key: None, .. } => "duplicate key".into(),
+        E::RecursiveReferencesRequireWeakTypes { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::UnknownAnchor { .. }
+        | E::Budget {
+            breach: B::Aliases { .. },
+            ..
+        } => "YAML aliases (*name) are not allowed in plan files".into(),
+        E::AliasError { error, .. } | E::WithSnippet { error, .. } => yaml_message(error),
+        E::Budget {
+            breach: B::Depth { .. },
+            ..
+        } => format!("the plan nests too deeply (at most {MAX_YAML_DEPTH} levels)"),
+        E::Budget {
+            breach: B::Nodes { .. },
+            ..
+        } => format!("the plan file is too large (at most {MAX_YAML_NODES} YAML values)"),
+        E::Budget { .. } => "the plan file is too large or too deeply nested".into(),
+        E::MultipleDocuments { .. } => {
+            "a plan file holds one YAML document (found a second one after '---')".into()
+        }
+        _ => {
+            let options = serde_saphyr::render_options! {
+                snippets: serde_saphyr::SnippetMode::Off,
+            };
+            let text = e.render_with_options(options);
+            let first = text.lines().next().unwrap_or("").trim();
+            let message = match first.rfind(" at line ") {
+                Some(i) => &first[..i],
+                None => first,
+            };
+            if message == "recursion limit exceeded" {
+                // The YAML parser's limit on nested flow collections (`[[[…]]]`).
+                return "the plan nests too deeply".into();
+            }
+            message.to_string()
+        }
     }
 }
 

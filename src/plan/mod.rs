@@ -5,8 +5,11 @@
 //! Jsonnet), a description, prerequisites, the [`Change`] it makes, and the [`StepCheck`]s and
 //! [`Wait`]s to observe before going on.
 //!
-//! Built-in plans ([`BUILTIN_PLANS`]): [`TO_READ_WRITE`] (the documented procedure) and
-//! [`TO_MICROSERVICES`] (the same steps mirrored, read-write → microservices). Plans can also
+//! Built-in plans ([`BUILTIN_PLANS`], listed by [`catalogue`]): [`TO_READ_WRITE`] (the
+//! documented procedure) and [`TO_MICROSERVICES`] (the same steps mirrored, read-write →
+//! microservices), and Mimir's other documented migrations, embedded as plan files:
+//! [`CONSUL_TO_MEMBERLIST`], [`QUERY_SCHEDULER_RING`], [`RULER_REMOTE_EVALUATION`] and
+//! [`MEMBERLIST_CLUSTER_LABEL`]. Plans can also
 //! come from YAML or JSON files ([`Plan::from_file`], schema in the `file` module docs) and be
 //! written in that format ([`write_plan`]). [`Plan::direction`] tells the checks which side is
 //! going away.
@@ -27,18 +30,29 @@
 
 mod adapt;
 mod builtin;
+mod catalogue;
+mod chain;
+mod classify;
 mod cumulative;
 mod file;
 mod model;
 mod ordered;
 mod params;
 mod reverse;
+mod validate;
 
 pub use adapt::{
     Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
     MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
 };
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};
+pub use catalogue::{
+    CLUSTER_LABEL_PLACEHOLDER, CONSUL_TO_MEMBERLIST, CatalogueEntry, MEMBERLIST_CLUSTER_LABEL,
+    QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, catalogue, catalogue_text, fill_cluster_label,
+    valid_cluster_label,
+};
+pub use chain::{Prerequisite, chain, prerequisites, step_prefix};
+pub use classify::{ConfigRead, Standing, Unmet, Verdict, assess, remaining_after};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};
 pub use model::{
@@ -47,6 +61,7 @@ pub use model::{
 };
 pub use ordered::OrderedMap;
 pub use params::{DEFAULT_K8S_IMPORT, DEFAULT_READ_WRITE_REPLICAS, Params, ReadScaling};
+pub use validate::{InvalidComponent, MAX_COMPONENT_BYTES, validate_component};
 
 /// Where the plan to follow comes from (see [`crate::steps::select_plan`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +107,15 @@ pub enum PlanError {
          a Mimir 2.x Jsonnet library with deployment modes 'microservices', 'migration' and 'read-write')"
     )]
     NotMimirLike,
+    /// The plan is not well-formed ([`Plan::validate`]): an unsafe name or id, no steps, an id
+    /// used twice, a non-config step that changes Jsonnet.
+    #[error("invalid plan {plan:?}: {message}")]
+    Invalid {
+        /// The plan name (as given, even when it is the problem).
+        plan: String,
+        /// What is wrong, naming the step.
+        message: String,
+    },
     /// A plan file could not be read or is invalid.
     #[error("{}: {message}", location(path, *line, *column))]
     File {
@@ -104,17 +128,50 @@ pub enum PlanError {
         /// What is wrong (serde's message, naming the field).
         message: String,
     },
-    /// Looking at the environment failed while adapting the plan.
-    #[error("adapting step {step} to the environment ({what}): {source}")]
+    /// Looking at the environment failed while adapting the plan. Shown in the user's terms:
+    /// the step and what was looked at, then the Jsonnet error without the frames of tkstep's
+    /// own probe code (and once: it is not also reported as the error's source).
+    #[error(
+        "adapting {} to the environment ({what}): {}",
+        step_words(step),
+        user_terms(error)
+    )]
     Probe {
         /// The step being adapted (`-` before the first step).
         step: String,
         /// What was being looked at.
         what: String,
         /// The underlying error.
-        #[source]
-        source: Box<crate::Error>,
+        error: Box<crate::Error>,
     },
+}
+
+/// `step 5.2`, or `the plan` for `-` (before the first step).
+fn step_words(step: &str) -> String {
+    if step == "-" {
+        "the plan".to_string()
+    } else {
+        format!("step {step}")
+    }
+}
+
+/// `error` as text without the frames of tkstep's own probe expressions (`<tkstep query>`,
+/// the builtin calls and argument evaluations they make) and without repeated lines (a
+/// Jsonnet error raised inside a builtin call is reported by the call again).
+fn user_terms(error: &crate::Error) -> String {
+    let text = error.to_string();
+    let mut seen = std::collections::HashSet::new();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let t = line.trim_start();
+            !(t.contains("<tkstep query>")
+                || t.starts_with("argument <")
+                || t.contains("function <builtin"))
+        })
+        .filter(|line| seen.insert(*line))
+        .collect();
+    lines.join("\n")
 }
 
 /// `path:line:column`, with the parts that are known.

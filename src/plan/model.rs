@@ -61,6 +61,10 @@ pub struct Step {
     pub id: String,
     /// Step name (a slug), e.g. `scale-up-read`.
     pub name: String,
+    /// The plan the step comes from, when it is not the plan it is in: a prerequisite plan
+    /// chained in front (see [`crate::plan::chain`]). `None`: the plan itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     /// What kind of step this is. Only [`StepKind::Config`] steps change Jsonnet.
     pub kind: StepKind,
     /// What the step does and why.
@@ -86,6 +90,7 @@ impl Step {
         Self {
             id: id.to_string(),
             name: name.to_string(),
+            plan: None,
             kind,
             description: description.to_string(),
             prerequisites: Vec::new(),

@@ -46,6 +46,10 @@ pub struct Params {
     /// `None`: `_config.mimir_backend_replicas` of the environment, or 3 without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_gateway_replicas: Option<u32>,
+    /// `memberlist-cluster-label`: the memberlist cluster label to set. `None`: the
+    /// environment's `_config.namespace` (filled in when the plan is adapted to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_label: Option<String>,
 }
 
 /// The read-write replica totals Mimir's library defaults to (`mimir_write_replicas`,
@@ -71,6 +75,7 @@ impl Default for Params {
             k8s_import: None,
             ingester_replicas: None,
             store_gateway_replicas: None,
+            cluster_label: None,
         }
     }
 }
@@ -147,6 +152,14 @@ impl Params {
             if self.zones[..i].contains(zone) {
                 return bad(format!("zone '{zone}' is listed twice"));
             }
+        }
+        if let Some(label) = &self.cluster_label
+            && !super::catalogue::valid_cluster_label(label)
+        {
+            return bad(format!(
+                "invalid cluster label {label:?}: use letters, digits, '.', '_' or '-' (e.g. the \
+                 namespace)"
+            ));
         }
         if let Some(import) = &self.k8s_import
             && import.trim().is_empty()

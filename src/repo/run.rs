@@ -14,8 +14,8 @@ use crate::{Error, Renderer};
 
 /// The Jsonnet question asked of every environment's data (bound to `value`): is it a Mimir
 /// library of the `deployment_mode` era?
-pub const MIMIR_LIKE_EXPR: &str =
-    "std.objectHasAll(value, '_config') && std.objectHasAll(value._config, 'deployment_mode')";
+pub const MIMIR_LIKE_EXPR: &str = "std.isObject(value) && std.objectHasAll(value, '_config') && std.isObject(value._config) \
+     && std.objectHasAll(value._config, 'deployment_mode')";
 
 /// The note on environments that are not Mimir-like.
 pub const NOT_MIMIR_NOTE: &str = "not Mimir-like: no _config.deployment_mode";

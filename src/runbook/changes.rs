@@ -287,14 +287,20 @@ pub struct LeftoverPvc {
     pub statefulset: String,
     /// The claim template name.
     pub claim: String,
-    /// `<claim>-<statefulset>-<ordinal>` for ordinals `0..replicas`.
+    /// `<claim>-<statefulset>-<ordinal>` for ordinals `0..replicas` (at most the first
+    /// [`MAX_LISTED_ORDINALS`]).
     pub names: Vec<String>,
     /// The most replicas the plan ever rendered for the StatefulSet.
     pub replicas: u64,
 }
 
 fn cell_max(cell: &Cell) -> u64 {
-    let num = |v: &Value| v.as_u64().or_else(|| v.as_f64().map(|f| f.max(0.0) as u64));
+    // Clamped to int32 like Kubernetes' field: `1e29` is an `invalid-replicas` error.
+    let num = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
+            .map(|n| n.min(i32::MAX as u64))
+    };
     match cell {
         Cell::Absent => 0,
         Cell::Replicas { replicas } => num(replicas).unwrap_or(0),
@@ -306,6 +312,10 @@ fn cell_max(cell: &Cell) -> u64 {
             .unwrap_or(0),
     }
 }
+
+/// The most PVC ordinals listed per claim template (a replica count like `1e29` must not turn
+/// into a list of that many names).
+pub const MAX_LISTED_ORDINALS: u64 = 1000;
 
 /// PVCs of StatefulSets with `volumeClaimTemplates` present in `before` and gone in `after`;
 /// ordinals run up to the most replicas `timeline` ever shows for the StatefulSet.
@@ -337,7 +347,7 @@ pub fn leftover_pvcs(
             out.push(LeftoverPvc {
                 statefulset: name.clone(),
                 claim: claim.to_string(),
-                names: (0..replicas)
+                names: (0..replicas.min(MAX_LISTED_ORDINALS))
                     .map(|i| format!("{claim}-{name}-{i}"))
                     .collect(),
                 replicas,

@@ -90,9 +90,6 @@ impl Doc for Html {
     fn text(&self, text: &str) -> String {
         escape(text)
     }
-    fn verbatim(&self, text: &str) -> String {
-        escape(text)
-    }
     fn code(&self, text: &str) -> String {
         format!("<code>{}</code>", escape(text))
     }

@@ -79,8 +79,6 @@ fn item(text: String) -> Item {
 pub(super) trait Doc {
     /// Escape `text` so it shows literally.
     fn text(&self, text: &str) -> String;
-    /// `text` as it is in Markdown, escaped in HTML (step ids and names).
-    fn verbatim(&self, text: &str) -> String;
     /// `text` as inline code.
     fn code(&self, text: &str) -> String;
     /// `inline` with emphasis `mark`.
@@ -256,8 +254,8 @@ fn step(doc: &mut impl Doc, s: &RunbookStep) {
     doc.begin_section(&format!("step-{}", s.id));
     let heading = format!(
         "Step {} {}{}",
-        doc.verbatim(&s.id),
-        doc.verbatim(&s.name),
+        doc.text(&s.id),
+        doc.text(&s.name),
         doc.mark(Mark::Kind, &doc.text(&s.kind.to_string()))
     );
     doc.heading(2, &heading);
@@ -436,8 +434,8 @@ pub(super) fn layout(book: &Runbook, mut writer: impl Doc) -> String {
         .iter()
         .map(|s| {
             vec![
-                doc.link(&format!("step-{}", s.id), &doc.verbatim(&s.id)),
-                doc.verbatim(&s.name),
+                doc.link(&format!("step-{}", s.id), &doc.text(&s.id)),
+                doc.text(&s.name),
                 doc.text(&s.kind.to_string()),
                 s.overlay
                     .as_deref()

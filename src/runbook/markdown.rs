@@ -91,9 +91,6 @@ impl Doc for Markdown {
     fn text(&self, text: &str) -> String {
         escape(text)
     }
-    fn verbatim(&self, text: &str) -> String {
-        text.to_string()
-    }
     fn code(&self, text: &str) -> String {
         code(text)
     }

@@ -30,7 +30,7 @@ pub mod waits;
 
 use serde::Serialize;
 
-pub use changes::{LeftoverPvc, Roll, Scale};
+pub use changes::{LeftoverPvc, MAX_LISTED_ORDINALS, Roll, Scale};
 pub use tk::TkTarget;
 pub use waits::{ResolvedTerm, ResolvedWait, Source};
 

@@ -209,7 +209,7 @@ mod tests {
     fn deployment(name: &str, args: &[&str]) -> Manifest {
         let v = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
             "spec": {"template": {"spec": {"containers": [{"name": "c", "args": args}]}}}});
-        Manifest(v.as_object().unwrap().clone())
+        Manifest::new(v.as_object().unwrap().clone())
     }
 
     #[test]

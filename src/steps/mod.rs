@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub use parallel::RunSettings;
 pub use params::{resolve_params, select_plan};
 pub use probe::RendererProbe;
-pub use report::DiffReport;
+pub use report::{DiffReport, duplicate_warnings};
 
 use crate::Result;
 use crate::check::{self, Findings, StepRef};
@@ -282,8 +282,13 @@ impl PlanRun {
         self.plan.plan.direction()
     }
 
-    /// Run the safety checks on the rendered steps (the final overlay is checked for leftover
-    /// overrides of old-mode objects).
+    /// The invariants the plan is checked against ([`check::RuleSet::for_plan`]).
+    pub fn rule_set(&self) -> check::RuleSet {
+        check::RuleSet::for_plan(&self.plan.plan)
+    }
+
+    /// Run the safety checks of the plan's rule set on the rendered steps (for read-write
+    /// plans the final overlay is checked for leftover overrides of old-mode objects).
     pub fn check(&self) -> Findings {
         let input: Vec<StepRef<'_>> = self
             .steps
@@ -295,6 +300,6 @@ impl PlanRun {
             .last()
             .and_then(|s| s.overlay.as_ref())
             .map(|o| o.code.as_str());
-        check::run_refs(&input, &self.direction().sides(), final_overlay)
+        self.rule_set().run(&input, final_overlay)
     }
 }

@@ -17,18 +17,44 @@ pub struct DiffReport {
     pub steps: Vec<(RenderedStep, StepDiff)>,
     /// For a whole plan: the replica timeline and what the checks found.
     pub trailer: Option<(Timeline, Summary)>,
+    /// Objects rendered twice in a state (of every object, before the targets select), each
+    /// said once at the state that introduces it ([`duplicate_warnings`]).
+    pub duplicates: Vec<String>,
+}
+
+/// One line per object rendered twice (same apiVersion, kind, namespace and name) in
+/// `states`, said once at the state that introduces it, naming both JSON paths: what `render`,
+/// `diff`, `export` and `runbook` warn about (`check` reports them as errors).
+pub fn duplicate_warnings<'a>(states: impl IntoIterator<Item = &'a RenderedStep>) -> Vec<String> {
+    let states: Vec<&RenderedStep> = states.into_iter().collect();
+    crate::manifest::new_duplicates(states.iter().map(|s| &s.manifests[..]))
+        .into_iter()
+        .map(|(i, dup)| {
+            let state = &states[i];
+            let place = match state.index {
+                None => "the environment before any step".to_string(),
+                Some(_) => format!("step {} ({})", state.id, state.name),
+            };
+            format!("{place}: {dup}; on a cluster the copy applied last silently replaces the other")
+        })
+        .collect()
 }
 
 impl DiffReport {
     /// Every config step of `run`, diffing the objects `targets` keeps (on all cores).
     pub fn of_run(mut run: PlanRun, options: &DiffOptions, targets: &Targets) -> Self {
+        let duplicates = duplicate_warnings(&run.steps);
         let trailer = Some((run.timeline(), run.check().summary()));
         for state in &mut run.steps {
             state.manifests.retain(|m| targets.keeps(m));
         }
         let diffs = run.diffs(options);
         let steps = run.steps.into_iter().skip(1).zip(diffs).collect();
-        Self { steps, trailer }
+        Self {
+            steps,
+            trailer,
+            duplicates,
+        }
     }
 
     /// Only config step `id` of `plan` adapted to the environment: the two states around it
@@ -42,9 +68,11 @@ impl DiffReport {
         options: &DiffOptions,
         targets: &Targets,
     ) -> Result<Self> {
+        let mut duplicates = Vec::new();
         let steps = match render_step_pair(renderer, plan, params, id)? {
             (_, None) => Vec::new(),
             (_, Some([mut before, mut after])) => {
+                duplicates = duplicate_warnings([&before, &after]);
                 before.manifests.retain(|m| targets.keeps(m));
                 after.manifests.retain(|m| targets.keeps(m));
                 let diff = options.diff_step(
@@ -59,6 +87,7 @@ impl DiffReport {
         Ok(Self {
             steps,
             trailer: None,
+            duplicates,
         })
     }
 

@@ -30,6 +30,9 @@ mod resolve;
 mod scalar;
 mod unicode_tables;
 
+/// Go's `float64` formatting, shared with the Go template engine.
+pub(crate) use number::{number_to_f64, write_go_float};
+
 use serde_json::Value;
 
 /// Errors reading YAML. The message reads like Tanka's: `parsing yaml: ...` for syntax and

@@ -50,6 +50,10 @@ local k = import 'ksonnet-util/kausal.libsonnet';
     query_scheduler_enabled: true,
     // 'dns' (query-frontends/queriers find schedulers through a headless Service) or 'ring'.
     query_scheduler_service_discovery_mode: 'dns',
+    // In 'ring' mode: whether query-frontends and queriers (the read path) also find the
+    // schedulers through the ring. Turning it off first lets the schedulers join their ring
+    // while their clients still use DNS (the two-step DNS -> ring migration).
+    query_scheduler_service_discovery_ring_read_path_enabled: true,
     unregister_ingesters_on_shutdown: true,
     usage_stats_enabled: true,
     compactor_max_concurrency: 1,
@@ -191,7 +195,14 @@ local k = import 'ksonnet-util/kausal.libsonnet';
       'store-gateway.sharding-ring.replication-factor': $._config.store_gateway_replication_factor,
     },
 
-    // Query-scheduler discovery through its own ring (used when the discovery mode is 'ring').
+    // What a query-scheduler needs to register itself in the query-scheduler ring.
+    querySchedulerRingLifecyclerConfig:: {
+      'query-scheduler.service-discovery-mode': 'ring',
+      'query-scheduler.ring.store': 'consul',
+      'query-scheduler.ring.consul.hostname': 'consul.%s.svc.cluster.local:8500' % $._config.namespace,
+    },
+
+    // What query-frontends and queriers need to find the schedulers through that ring.
     querySchedulerRingClientConfig:: {
       'query-scheduler.service-discovery-mode': 'ring',
       'query-scheduler.ring.store': 'consul',

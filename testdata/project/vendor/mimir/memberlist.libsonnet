@@ -11,33 +11,67 @@ local k = import 'ksonnet-util/kausal.libsonnet';
 
   _config+:: {
     memberlist_ring_enabled: true,
-    // Run Consul and memberlist side by side (multi KV) while switching.
-    multikv_migration_enabled: false,
     gossip_member_label: 'gossip_ring_member',
     service_ignored_labels+: if self.memberlist_ring_enabled then [self.gossip_member_label] else [],
 
-    local ringStore(prefix) = if !self.memberlist_ring_enabled then {} else {
-      ['%s.store' % prefix]: 'memberlist',
-      ['%s.consul.hostname' % prefix]: null,
-    },
+    // Consul -> memberlist without downtime: every ring runs on a "multi" KV store (Consul
+    // primary, memberlist secondary) while the migration is on; the runtime configuration
+    // then turns mirroring on, switches the primary, and turns mirroring off again.
+    multikv_migration_enabled: false,
+    multikv_mirror_enabled: false,
+    multikv_switch_primary_secondary: false,
+    // Keeps the runtime multi-KV settings while the rings go back to a single store.
+    multikv_migration_teardown: false,
+    multikv_primary: 'consul',
+    multikv_secondary: 'memberlist',
+
+    multi_kv_config:
+      if self.multikv_migration_enabled || self.multikv_migration_teardown then {
+        primary: if $._config.multikv_switch_primary_secondary
+        then $._config.multikv_secondary else $._config.multikv_primary,
+        mirror_enabled: $._config.multikv_mirror_enabled,
+      } else super.multi_kv_config,
+
+    // A cluster label keeps two Mimir clusters that can reach each other from merging their
+    // gossip; '' means none. Verification can be switched off while the label is rolled out.
+    memberlist_cluster_label: '',
+    memberlist_cluster_label_verification_disabled: false,
 
     ingesterRingClientConfig+:: ringStore('ingester.ring'),
     queryBlocksStorageConfig+:: ringStore('store-gateway.sharding-ring'),
+    querySchedulerRingLifecyclerConfig+:: ringStore('query-scheduler.ring'),
     querySchedulerRingClientConfig+:: ringStore('query-scheduler.ring'),
   },
 
   local enabled = $._config.memberlist_ring_enabled,
   local ringMode = $._config.query_scheduler_service_discovery_mode == 'ring',
+  local ringClients = $.querySchedulerRingClients,
 
   local memberlistConfig = if !enabled then {} else {
     'memberlist.bind-port': 7946,
     'memberlist.join': 'dns+gossip-ring.%s.svc.cluster.local:7946' % $._config.namespace,
-  },
+  } + (
+    if $._config.memberlist_cluster_label == '' then {} else {
+      'memberlist.cluster-label': $._config.memberlist_cluster_label,
+    }
+  ) + (
+    if !$._config.memberlist_cluster_label_verification_disabled then {} else {
+      'memberlist.cluster-label-verification-disabled': true,
+    }
+  ),
 
-  local ringStore(prefix) = if !enabled then {} else {
-    ['%s.store' % prefix]: 'memberlist',
-    ['%s.consul.hostname' % prefix]: null,
-  },
+  // The KV store flags of one ring: memberlist, or both stores during the migration (the
+  // Consul address stays until the migration is off).
+  local ringStore(prefix) =
+    if !enabled then {}
+    else if $._config.multikv_migration_enabled then {
+      ['%s.store' % prefix]: 'multi',
+      ['%s.multi.primary' % prefix]: $._config.multikv_primary,
+      ['%s.multi.secondary' % prefix]: $._config.multikv_secondary,
+    } else {
+      ['%s.store' % prefix]: 'memberlist',
+      ['%s.consul.hostname' % prefix]: null,
+    },
 
   local gossipPort = if !enabled then [] else [containerPort.new('gossip-ring', 7946)],
 
@@ -60,7 +94,7 @@ local k = import 'ksonnet-util/kausal.libsonnet';
   compactor_args+:: memberlistConfig + ringStore('compactor.ring'),
   store_gateway_args+:: memberlistConfig,
   alertmanager_args+:: memberlistConfig + ringStore('alertmanager.sharding-ring'),
-  query_frontend_args+:: if ringMode then memberlistConfig else {},
+  query_frontend_args+:: if ringClients then memberlistConfig else {},
   query_scheduler_args+:: if ringMode then memberlistConfig else {},
   overrides_exporter_args+:: if $._config.overrides_exporter_ring_enabled
   then memberlistConfig + ringStore('overrides-exporter.ring') else {},
@@ -75,7 +109,7 @@ local k = import 'ksonnet-util/kausal.libsonnet';
   compactor_ports+:: gossipPort,
   store_gateway_ports+:: gossipPort,
   alertmanager_ports+:: gossipPort,
-  query_frontend_ports+:: if ringMode then gossipPort else [],
+  query_frontend_ports+:: if ringClients then gossipPort else [],
   query_scheduler_ports+:: if ringMode then gossipPort else [],
 
   //
@@ -100,10 +134,11 @@ local k = import 'ksonnet-util/kausal.libsonnet';
   store_gateway_zone_c_statefulset: overrideSuperIfExists('store_gateway_zone_c_statefulset', member),
   alertmanager_statefulset: overrideSuperIfExists('alertmanager_statefulset', member),
 
-  // Members only when they use the query-scheduler ring.
-  query_frontend_deployment: overrideSuperIfExists('query_frontend_deployment', memberIf(ringMode)),
+  // Members only when they use the query-scheduler ring (schedulers: in 'ring' mode;
+  // frontends: once they discover the schedulers through it).
+  query_frontend_deployment: overrideSuperIfExists('query_frontend_deployment', memberIf(ringClients)),
   query_scheduler_deployment: overrideSuperIfExists('query_scheduler_deployment', memberIf(ringMode)),
-  ruler_query_frontend_deployment: overrideSuperIfExists('ruler_query_frontend_deployment', memberIf(ringMode)),
+  ruler_query_frontend_deployment: overrideSuperIfExists('ruler_query_frontend_deployment', memberIf(ringClients)),
   ruler_query_scheduler_deployment: overrideSuperIfExists('ruler_query_scheduler_deployment', memberIf(ringMode)),
   overrides_exporter_deployment: overrideSuperIfExists('overrides_exporter_deployment', memberIf($._config.overrides_exporter_ring_enabled)),
 

@@ -27,14 +27,14 @@ local k = import 'ksonnet-util/kausal.libsonnet';
         then 'query-frontend-discovery.%(namespace)s.svc.cluster.local:9095' % $._config
         else null,
       'querier.scheduler-address':
-        if $._config.query_scheduler_enabled && $._config.query_scheduler_service_discovery_mode == 'dns'
+        if $._config.query_scheduler_enabled && !$.querySchedulerRingClients
         then 'query-scheduler-discovery.%(namespace)s.svc.cluster.local:9095' % $._config
         else null,
 
       'mem-ballast-size-bytes': 1 << 28,  // 256MiB
     }
     + (
-      if $._config.query_scheduler_enabled && $._config.query_scheduler_service_discovery_mode == 'ring'
+      if $._config.query_scheduler_enabled && $.querySchedulerRingClients
       then $._config.querySchedulerRingClientConfig
       else {}
     ),

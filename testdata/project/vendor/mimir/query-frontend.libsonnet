@@ -29,12 +29,12 @@ local k = import 'ksonnet-util/kausal.libsonnet';
       'query-frontend.max-total-query-length': '12000h',
 
       'query-frontend.scheduler-address':
-        if $._config.query_scheduler_enabled && $._config.query_scheduler_service_discovery_mode == 'dns'
+        if $._config.query_scheduler_enabled && !$.querySchedulerRingClients
         then 'query-scheduler-discovery.%(namespace)s.svc.cluster.local:9095' % $._config
         else null,
     }
     + (
-      if $._config.query_scheduler_enabled && $._config.query_scheduler_service_discovery_mode == 'ring'
+      if $._config.query_scheduler_enabled && $.querySchedulerRingClients
       then $._config.querySchedulerRingClientConfig
       else {}
     ),

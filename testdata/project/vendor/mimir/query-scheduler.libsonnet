@@ -6,6 +6,12 @@ local k = import 'ksonnet-util/kausal.libsonnet';
   local deployment = k.apps.v1.deployment,
   local service = k.core.v1.service,
 
+  // Whether query-frontends and queriers find the schedulers through the query-scheduler
+  // ring (the schedulers join it whenever the discovery mode is 'ring').
+  querySchedulerRingClients::
+    $._config.query_scheduler_service_discovery_mode == 'ring'
+    && $._config.query_scheduler_service_discovery_ring_read_path_enabled,
+
   query_scheduler_args::
     $._config.usageStatsConfig
     + $._config.grpcConfig
@@ -16,7 +22,7 @@ local k = import 'ksonnet-util/kausal.libsonnet';
     }
     + (
       if $._config.query_scheduler_service_discovery_mode == 'ring'
-      then $._config.querySchedulerRingClientConfig
+      then $._config.querySchedulerRingLifecyclerConfig
       else {}
     ),
 

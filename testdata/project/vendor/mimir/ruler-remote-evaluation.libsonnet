@@ -14,7 +14,10 @@ local k = import 'ksonnet-util/kausal.libsonnet';
 
   local enabled = $._config.ruler_remote_evaluation_enabled,
   local deployObjects = enabled && $._config.is_microservices_deployment_mode,
-  local dnsDiscovery = $._config.query_scheduler_service_discovery_mode == 'dns',
+  // The ruler's schedulers join a ring of their own in 'ring' mode; their clients use it
+  // once the read path discovers schedulers through rings too.
+  local schedulerRing = $._config.query_scheduler_service_discovery_mode == 'ring',
+  local dnsDiscovery = !$.querySchedulerRingClients,
 
   ruler_args+:: if enabled && !$._config.ruler_remote_evaluation_migration_enabled then {
     'ruler.query-frontend.address': 'dns:///ruler-query-frontend.%(namespace)s.svc.cluster.local:9095' % $._config,
@@ -79,7 +82,7 @@ local k = import 'ksonnet-util/kausal.libsonnet';
 
   ruler_query_scheduler_args::
     $.query_scheduler_args
-    + (if dnsDiscovery then {} else { 'query-scheduler.ring.prefix': 'ruler-query-scheduler/' }),
+    + (if schedulerRing then { 'query-scheduler.ring.prefix': 'ruler-query-scheduler/' } else {}),
 
   ruler_query_scheduler_container::
     $.newQuerySchedulerContainer('ruler-query-scheduler', $.ruler_query_scheduler_args),

@@ -1,0 +1,217 @@
+//! Where an environment stands before a plan: already done (exit 0 with a hint), part-way
+//! (exit 1 naming `--from STEP`, and `--from` following the remaining steps), or lacking a
+//! `_config` value the plan needs (exit 1, one message naming the key; no Jsonnet trace).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tkstep(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tkstep"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn env(name: &str) -> String {
+    format!("testdata/project/environments/{name}")
+}
+
+/// No internal frames and the message once.
+fn assert_user_terms(err: &str, needle: &str) {
+    assert!(err.contains(needle), "{needle}: {err}");
+    assert_eq!(err.matches(needle).count(), 1, "printed twice: {err}");
+    for internal in ["<tkstep query>", "builtin", "RUNTIME ERROR", ".libsonnet:"] {
+        assert!(!err.contains(internal), "{internal}: {err}");
+    }
+}
+
+#[test]
+fn read_write_env_has_nothing_left_under_to_read_write() {
+    let (code, out, err) = tkstep(&["check", &env("mimir-read-write")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_user_terms(&err, "did you mean --plan to-microservices?");
+    let (code, _, err) = tkstep(&[
+        "diff",
+        &env("mimir-microservices"),
+        "--plan",
+        "to-microservices",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("did you mean --plan to-read-write?"), "{err}");
+}
+
+#[test]
+fn migration_mode_env_stops_and_names_from() {
+    for plan in ["to-read-write", "to-microservices"] {
+        let (code, _, err) = tkstep(&["plan", &env("mimir-migration"), "--plan", plan]);
+        assert_eq!(code, 1, "{plan}: {err}");
+        assert_user_terms(&err, "--from STEP");
+    }
+}
+
+#[test]
+fn from_follows_the_remaining_steps() {
+    let (code, out, err) = tkstep(&["plan", &env("mimir-migration"), "--from", "4.1", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let steps: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"4.2"), "{ids:?}");
+    assert_eq!(ids.last(), Some(&"8"), "{ids:?}");
+    let (code, out, err) = tkstep(&["check", &env("mimir-migration"), "--from", "4.1"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = tkstep(&["check", &env("mimir-migration"), "--from", "9.9"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("unknown step '9.9'"), "{err}");
+    let (code, _, err) = tkstep(&["check", &env("mimir-migration"), "--from", "8"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("nothing left to do"), "{err}");
+}
+
+#[test]
+fn missing_config_is_named_before_rendering() {
+    let (code, out, err) = tkstep(&["diff", &env("mimir-no-ruler-bucket")]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_user_terms(&err, "set _config.ruler_storage_bucket_name to");
+    assert!(err.contains("run a ruler inside mimir-backend"), "{err}");
+    let (code, _, err) = tkstep(&["check", &env("mimir-consul"), "--no-prerequisites"]);
+    assert_eq!(code, 1, "{err}");
+    assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
+    assert!(err.contains("--plan consul-to-memberlist"), "{err}");
+}
+
+#[test]
+fn catalogue_plans_say_when_there_is_nothing_to_do() {
+    for (plan, env_name, needle) in [
+        (
+            "consul-to-memberlist",
+            "mimir-microservices",
+            "already use memberlist",
+        ),
+        (
+            "ruler-remote-evaluation",
+            "mimir-microservices",
+            "already evaluates rules remotely",
+        ),
+        (
+            "query-scheduler-ring",
+            "mimir-read-write",
+            "already discovered through the ring",
+        ),
+    ] {
+        let (code, _, err) = tkstep(&["check", &env(env_name), "--plan", plan]);
+        assert_eq!(code, 0, "{plan}: {err}");
+        assert!(err.contains(needle), "{plan}: {err}");
+    }
+    let (code, _, err) = tkstep(&[
+        "check",
+        &env("mimir-consul"),
+        "--plan",
+        "memberlist-cluster-label",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
+}
+
+#[test]
+fn consul_and_dns_envs_get_their_prerequisites_chained() {
+    let consul = env("mimir-consul");
+    let (code, out, err) = tkstep(&["plan", &consul, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let steps: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = steps.as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = steps
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["plan"].as_str().unwrap()))
+        .collect();
+    assert_eq!(pairs[0], ("consul.1", "consul-to-memberlist"));
+    assert_eq!(pairs[5], ("consul.6", "consul-to-memberlist"));
+    assert_eq!(pairs[6], ("qs.1", "query-scheduler-ring"));
+    assert_eq!(pairs[7], ("qs.2", "query-scheduler-ring"));
+    assert_eq!(pairs[8], ("1", "to-read-write"));
+    assert_eq!(pairs.last().unwrap(), &("8", "to-read-write"));
+    let (code, text, err) = tkstep(&["plan", &consul]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("added because the environment's hash rings use Consul"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "added because query-frontends and queriers find the query-schedulers through DNS"
+        ),
+        "{text}"
+    );
+    // One check over the whole chain; the final state runs no Consul.
+    let (code, out, err) = tkstep(&["check", &consul]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, yaml, err) = tkstep(&["render", &consul, "--step", "8"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !yaml.contains("consul.mimir-consul.svc"),
+        "Consul still referenced"
+    );
+    assert!(!yaml.contains("name: consul\n"), "Consul still rendered");
+    // Without prerequisites: the message of a missing precondition.
+    let (code, _, err) = tkstep(&["check", &consul, "--no-prerequisites"]);
+    assert_eq!(code, 1, "{err}");
+    assert_user_terms(&err, "set _config.memberlist_ring_enabled to true");
+}
+
+#[test]
+fn probe_errors_are_reported_once_without_internal_frames() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = root().join("testdata/project");
+    std::fs::write(tmp.path().join("jsonnetfile.json"), "{}").unwrap();
+    for dir in ["vendor", "lib"] {
+        std::os::unix::fs::symlink(project.join(dir), tmp.path().join(dir)).unwrap();
+    }
+    let env_dir = tmp.path().join("environments/x");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    std::fs::copy(
+        project.join("environments/mimir-minimal/spec.json"),
+        env_dir.join("spec.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        env_dir.join("main.jsonnet"),
+        "(import 'mimir/mimir.libsonnet') { _config+:: { namespace: 'default', \
+         storage_backend: 'gcs', blocks_storage_bucket_name: 'b', ruler_storage_bucket_name: 'r', \
+         autoscaling_querier_enabled: error 'no autoscaling setting here' } }\n",
+    )
+    .unwrap();
+    let (code, _, err) = tkstep(&["plan", env_dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("adapting the plan to the environment"),
+        "{err}"
+    );
+    assert!(
+        err.contains("main.jsonnet:1:"),
+        "the user's own frame stays: {err}"
+    );
+    assert_eq!(
+        err.matches("no autoscaling setting here").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches("main.jsonnet:1:").count(), 1, "{err}");
+    for internal in ["<tkstep query>", "builtin", "argument <"] {
+        assert!(!err.contains(internal), "{internal}: {err}");
+    }
+}
