@@ -35,7 +35,9 @@ pub fn duplicate_warnings<'a>(states: impl IntoIterator<Item = &'a RenderedStep>
                 None => "the environment before any step".to_string(),
                 Some(_) => format!("step {} ({})", state.id, state.name),
             };
-            format!("{place}: {dup}; on a cluster the copy applied last silently replaces the other")
+            format!(
+                "{place}: {dup}; on a cluster the copy applied last silently replaces the other"
+            )
         })
         .collect()
 }
