@@ -1,5 +1,5 @@
 //! Before rendering a plan: where the environment stands and whether it has what the plan
-//! needs ([`crate::plan::classify`]), read from the environment's `_config`.
+//! needs ([`crate::plan::assess`]), read from the environment's `_config`.
 
 use serde_json::Value;
 
