@@ -1,5 +1,6 @@
 //! The `tkstep` binary end to end: exit codes, messages, files written.
 
+use crate::common::{assert_code, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -16,26 +17,6 @@ fn tkstep(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("run tkstep")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_code(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "exit code\nstdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-    assert!(!stderr(o).contains("panicked"), "panic: {}", stderr(o));
 }
 
 #[test]

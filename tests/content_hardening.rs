@@ -3,6 +3,7 @@
 //! reported, the Markdown runbook escapes step names, and replica counts are valid int32s.
 //! One test per case; each failed on the main branch before the fix.
 
+use crate::common::stderr;
 use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -67,10 +68,6 @@ fn tkstep_within(args: &[&str], deadline: Duration) -> Output {
 
 fn tkstep(args: &[&str]) -> Output {
     tkstep_within(args, Duration::from_secs(120))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[track_caller]

@@ -2,6 +2,7 @@
 //! that are not regular files or are too large, hangs, memory limits, and the messages for
 //! odd inputs.
 
+use crate::common::{assert_code, stderr, stdout};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -21,26 +22,6 @@ fn command(args: &[&str]) -> Command {
 
 fn tkstep(args: &[&str]) -> Output {
     command(args).output().expect("run tkstep")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_code(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "exit code\nstdout:\n{:.2000}\nstderr:\n{:.2000}",
-        stdout(o),
-        stderr(o)
-    );
-    assert!(!stderr(o).contains("panicked"), "panic: {}", stderr(o));
 }
 
 /// Run tkstep with its stdout a pipe whose reading end is closed before it writes anything:

@@ -16,6 +16,7 @@
 //!   document, and so is what the Go oracle writes.
 //! - errors, merge strategies, `--skip-manifest`, `--recursive`, step folders with `--format`.
 
+use crate::common::{assert_code, stderr};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -47,20 +48,6 @@ fn tkstep(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("running tkstep")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_code(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        stderr(o)
-    );
 }
 
 /// Every file under `dir`: relative path → content.

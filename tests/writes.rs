@@ -2,6 +2,7 @@
 //! interrupted runs. The signal tests pause a run between staging and putting files in place
 //! with the internal hook `TKSTEP_INTERNAL_PAUSE_BEFORE_COMMIT` (see `tkstep::output`).
 
+use crate::common::{assert_code, stderr};
 use std::collections::BTreeMap;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -54,16 +55,6 @@ fn wait_for_pause(hook: &Path, child: &mut Child) {
 fn signal(child: &Child, sig: i32) {
     // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
     assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_code(o: &Output, code: i32) {
-    assert_eq!(o.status.code(), Some(code), "stderr:\n{}", stderr(o));
-    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
 }
 
 /// Every entry under `dir` (relative path → content, or a marker for non-files).

@@ -14,6 +14,7 @@ pub mod oracle;
 pub mod recorded;
 
 use std::path::PathBuf;
+use std::process::Output;
 
 /// The crate root (where `Cargo.toml` is).
 pub fn manifest_dir() -> PathBuf {
@@ -91,4 +92,28 @@ pub fn assert_same_text(what: &str, got: &str, want: &str) {
         ctx(&g),
         ctx(&w)
     );
+}
+
+/// What a `tkstep` run printed on stdout.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What a `tkstep` run printed on stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The run exited with `code` and printed no panic (its output, cut at 2,000 characters per
+/// stream, in the failure message).
+#[track_caller]
+pub fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit code\nstdout:\n{:.2000}\nstderr:\n{:.2000}",
+        stdout(o),
+        stderr(o)
+    );
+    assert!(!stderr(o).contains("panicked"), "panic: {}", stderr(o));
 }
