@@ -38,7 +38,7 @@ mod view;
 mod write_path;
 mod zones;
 
-pub use report::{EXIT_CHECK_FAILED, Finding, Findings, StepLabel, Summary};
+pub use report::{Finding, Findings, StepLabel, Summary};
 pub use rule_set::RuleSet;
 pub use rules::{Rule, Severity};
 

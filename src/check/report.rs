@@ -4,9 +4,6 @@ use super::rules::{Rule, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
-/// Exit code of `tkstep check` when any finding is an error.
-pub const EXIT_CHECK_FAILED: u8 = 3;
-
 /// One rule violated (or one fact reported) at one step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -91,13 +88,11 @@ impl Findings {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
-    /// 0 when no finding is an error, [`EXIT_CHECK_FAILED`] (3) otherwise.
+    /// 0 when no finding is an error, 3 (`tkstep check`'s code for an unsafe plan) otherwise.
+    /// The binary maps [`has_errors`](Self::has_errors) itself; this is the same mapping for
+    /// embedders.
     pub fn exit_code(&self) -> u8 {
-        if self.has_errors() {
-            EXIT_CHECK_FAILED
-        } else {
-            0
-        }
+        if self.has_errors() { 3 } else { 0 }
     }
 
     /// Counts per severity.

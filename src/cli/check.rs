@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::common::{EnvArgs, PlanArgs};
-use super::output;
+use super::{Exit, output};
 
 /// Check every step of the plan against the migration's invariants (read and write capacity,
 /// store-gateway ring exit, ruler remote evaluation, one ingester zone per step, no surprise
@@ -31,7 +31,7 @@ pub struct CheckArgs {
 }
 
 /// Run `tkstep check`.
-pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     if args.recursive.recursive {
         return super::recursive::run_check(args);
     }
@@ -45,5 +45,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     };
     output::print(&text)?;
     super::exit_with((renderer, run));
-    Ok(findings.exit_code())
+    Ok(if findings.has_errors() {
+        Exit::Unsafe
+    } else {
+        Exit::Ok
+    })
 }

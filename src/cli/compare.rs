@@ -5,7 +5,7 @@ use clap::Args;
 use tkstep::compare;
 
 use super::common::{EnvArgs, PlanArgs};
-use super::{EXIT_OK, output};
+use super::{Exit, output};
 
 /// Render step 2 of the plan (migration mode, read-write components at zero) and compare the
 /// `.spec` of each microservice workload with its read-write counterpart: normalized (sorted
@@ -28,7 +28,7 @@ pub struct CompareArgs {
 }
 
 /// Run `tkstep compare`.
-pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
+pub fn run(args: &CompareArgs) -> anyhow::Result<Exit> {
     let renderer = args.env.open()?;
     let adapted = args.plan.adapted(&renderer)?;
     let comparison = compare::compare_env(&renderer, &adapted)?;
@@ -38,5 +38,5 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         comparison.to_text()
     };
     output::print(&text)?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

@@ -1,11 +1,11 @@
 //! `tkstep diff`: what every step of the plan changes in the rendered manifests.
 
 use clap::Args;
-use tkstep::diff::{DiffOptions, EXIT_DIFFERENCES};
+use tkstep::diff::DiffOptions;
 use tkstep::steps::{DiffReport, PlanRun, RunSettings};
 
 use super::common::{ColorChoice, EnvArgs, PlanArgs, TargetArgs};
-use super::{EXIT_OK, output};
+use super::{Exit, output};
 
 /// Render every step of the plan and show what each changes: per-object unified diffs in
 /// `tk diff` style, a summary line per step, the replica timeline and the safety checks.
@@ -54,7 +54,7 @@ pub struct DiffArgs {
 }
 
 /// Run `tkstep diff`.
-pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
     if args.recursive.recursive {
         return super::recursive::run_diff(args);
     }
@@ -96,8 +96,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         eprintln!("No differences.");
     }
     Ok(if args.exit_code && changed {
-        EXIT_DIFFERENCES as u8
+        Exit::Differences
     } else {
-        EXIT_OK
+        Exit::Ok
     })
 }

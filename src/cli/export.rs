@@ -16,10 +16,7 @@ use tkstep::tk_export::{
 };
 
 use super::common::{EnvArgs, PLAN_NONE, PlanArgs, TargetArgs};
-use super::{EXIT_OK, files, output};
-
-/// Exit code of `export --check` when the files on disk differ from a fresh export.
-pub const EXIT_DRIFT: u8 = 16;
+use super::{Exit, files, output};
 
 /// `--merge-strategy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,7 +116,7 @@ impl ExportArgs {
 }
 
 /// Run `tkstep export`.
-pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
+pub fn run(args: &ExportArgs) -> anyhow::Result<Exit> {
     let targets = args.targets.compile()?;
     if args.recursive {
         return run_recursive(args, &targets);
@@ -191,11 +188,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         outputs.len(),
         args.out.display()
     );
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// `tk export`'s layout for `envs`: check it, or write it.
-fn finish_tk(args: &ExportArgs, envs: &[EnvExport<'_>]) -> anyhow::Result<u8> {
+fn finish_tk(args: &ExportArgs, envs: &[EnvExport<'_>]) -> anyhow::Result<Exit> {
     let options = args.tk_options();
     if args.check {
         // What a fresh export into an empty directory holds.
@@ -232,14 +229,14 @@ fn finish_tk(args: &ExportArgs, envs: &[EnvExport<'_>]) -> anyhow::Result<u8> {
             ", manifest.json included"
         }
     );
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// Print the drift listing (stdout) and a summary (stderr); 16 when there is drift.
-fn report_drift(args: &ExportArgs, drift: &Drift) -> anyhow::Result<u8> {
+fn report_drift(args: &ExportArgs, drift: &Drift) -> anyhow::Result<Exit> {
     if drift.is_clean() {
         eprintln!("{} is up to date.", args.out.display());
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     let mut listing = String::new();
     for (what, paths) in [
@@ -259,11 +256,12 @@ fn report_drift(args: &ExportArgs, drift: &Drift) -> anyhow::Result<u8> {
         drift.changed.len(),
         drift.extra.len()
     );
-    Ok(EXIT_DRIFT)
+    // The files on disk differ from a fresh export.
+    Ok(Exit::Differences)
 }
 
 /// `tkstep export DIR --recursive`: every environment under DIR, as `tk export -r`.
-fn run_recursive(args: &ExportArgs, targets: &Targets) -> anyhow::Result<u8> {
+fn run_recursive(args: &ExportArgs, targets: &Targets) -> anyhow::Result<Exit> {
     if args.env.has_variables() {
         bail!("external variables and top-level arguments cannot be used with --recursive");
     }

@@ -5,6 +5,7 @@ mod common;
 mod compare;
 mod diff;
 mod duplicates;
+mod exit;
 mod export;
 mod files;
 mod output;
@@ -19,16 +20,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-/// Exit code for success.
-pub const EXIT_OK: u8 = 0;
-/// Exit code for any error (bad input, evaluation failure, unwritable output).
-pub const EXIT_ERROR: u8 = 1;
-/// Exit code for a usage error: an unknown flag, a malformed flag value, flags that cannot go
-/// together (clap's own code for its errors, which most of them are).
-pub const EXIT_USAGE: u8 = 2;
+pub use exit::Exit;
 
 /// A usage error found after clap's parsing (a flag combination or value that only a command
-/// can judge): reported in clap's format and with [`EXIT_USAGE`].
+/// can judge): reported in clap's format and with [`Exit::Usage`].
 #[derive(Debug)]
 pub struct UsageError {
     kind: clap::error::ErrorKind,
@@ -59,7 +54,7 @@ impl UsageError {
         cli.build();
         let mut cmd = cli.find_subcommand_mut(subcommand).cloned().unwrap_or(cli);
         let _ = cmd.error(self.kind, &self.message).print();
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage.into()
     }
 }
 
@@ -160,21 +155,21 @@ pub fn main() -> ExitCode {
     // The process ends now: skip collecting the evaluator's object graph at thread exit.
     tkstep::eval::leak_thread_objects();
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         Err(err) => report_error(&err, subcommand),
     }
 }
 
-/// Print a command's error and return its exit code: [`EXIT_USAGE`] for a [`UsageError`],
-/// [`EXIT_ERROR`] for everything else.
+/// Print a command's error and return its exit code: [`Exit::Usage`] for a [`UsageError`],
+/// [`Exit::Error`] for everything else.
 fn report_error(err: &anyhow::Error, subcommand: &str) -> ExitCode {
     if let Some(done) = err.downcast_ref::<common::NothingToDo>() {
         eprintln!("{done}");
-        return ExitCode::from(EXIT_OK);
+        return Exit::Ok.into();
     }
     if let Some(usage) = err.downcast_ref::<UsageError>() {
         return usage.report(subcommand);
     }
     eprintln!("Error: {err:#}");
-    ExitCode::from(EXIT_ERROR)
+    Exit::Error.into()
 }

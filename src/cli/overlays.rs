@@ -7,7 +7,7 @@ use tkstep::output::{self, DirMode, FileSet, WriteOptions};
 use tkstep::overlay;
 
 use super::common::{EnvArgs, PlanArgs};
-use super::{EXIT_OK, files};
+use super::{Exit, files};
 
 /// Write the cumulative overlay of every config step (`NN-<id>-<name>.libsonnet`) and a README
 /// telling how to wire one into main.jsonnet.
@@ -28,7 +28,7 @@ pub struct OverlaysArgs {
 }
 
 /// Run `tkstep overlays`.
-pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
+pub fn run(args: &OverlaysArgs) -> anyhow::Result<Exit> {
     let renderer = args.env.open()?;
     let plan = args.plan.adapted(&renderer)?;
     let mut set: FileSet = overlay::files(&plan)
@@ -44,5 +44,5 @@ pub fn run(args: &OverlaysArgs) -> anyhow::Result<u8> {
     let written = output::write_dir(&args.out, &set, &opts)?;
     files::report_stale(&written);
     files::report_files(&written.files);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

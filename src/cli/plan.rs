@@ -5,7 +5,7 @@ use tkstep::plan::AdaptedPlan;
 use tkstep::plan::{PlanFormat, write_plan};
 
 use super::common::{EnvArgs, PlanArgs};
-use super::{EXIT_OK, output};
+use super::{Exit, output};
 
 /// List the built-in plans; or the steps of a plan: ids, names, kinds, descriptions and overlay
 /// files; with an environment, also how the plan adapts to it. `--export` prints it as a plan
@@ -36,7 +36,7 @@ pub struct PlanCmdArgs {
 }
 
 /// Run `tkstep plan`.
-pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
+pub fn run(args: &PlanCmdArgs) -> anyhow::Result<Exit> {
     if args.env.is_none() && args.export.is_none() && args.plan.is_default() {
         let text = if args.json {
             serde_json::to_string_pretty(&tkstep::plan::catalogue())? + "\n"
@@ -44,7 +44,7 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
             tkstep::plan::catalogue_text()
         };
         output::print(&text)?;
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     let adapted = match &args.env {
         Some(env) => {
@@ -63,7 +63,7 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
     if let Some(format) = &args.export {
         let format: PlanFormat = format.parse().map_err(anyhow::Error::msg)?;
         output::print(&write_plan(&adapted.plan, format)?)?;
-        return Ok(EXIT_OK);
+        return Ok(Exit::Ok);
     }
     let text = if args.json {
         serde_json::to_string_pretty(&adapted.to_json()?)? + "\n"
@@ -71,5 +71,5 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<u8> {
         adapted.to_text()
     };
     output::print(&text)?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

@@ -11,7 +11,7 @@ use tkstep::repo::{self, EnvReport, Progress, RepoReport, ReportKind, RunOptions
 
 use super::check::CheckArgs;
 use super::diff::DiffArgs;
-use super::{UsageError, output};
+use super::{Exit, UsageError, output};
 
 /// `--recursive` and its companions, shared by `diff` and `check`.
 #[derive(Debug, Args)]
@@ -45,7 +45,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 /// `tkstep diff <ROOT> --recursive`.
-pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
+pub fn run_diff(args: &DiffArgs) -> anyhow::Result<Exit> {
     if args.step.is_some() {
         return Err(UsageError::conflict("--step <ID>", "--recursive").into());
     }
@@ -54,14 +54,29 @@ pub fn run_diff(args: &DiffArgs) -> anyhow::Result<u8> {
     }
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, ReportKind::Diff, args.json)?;
-    Ok(report.diff_exit_code(args.exit_code))
+    // A failed environment wins; skipped environments never count.
+    Ok(if report.any_failed() {
+        Exit::Error
+    } else if args.exit_code && report.any_changes() {
+        Exit::Differences
+    } else {
+        Exit::Ok
+    })
 }
 
 /// `tkstep check <ROOT> --recursive`.
-pub fn run_check(args: &CheckArgs) -> anyhow::Result<u8> {
+pub fn run_check(args: &CheckArgs) -> anyhow::Result<Exit> {
     let report = run(&args.env, &args.plan, &args.recursive)?;
     print(&report, ReportKind::Check, args.json)?;
-    Ok(report.check_exit_code())
+    // A failed environment wins over a rule error elsewhere (it could not be checked at all);
+    // warnings and skipped environments never count.
+    Ok(if report.any_failed() {
+        Exit::Error
+    } else if report.any_rule_errors() {
+        Exit::Unsafe
+    } else {
+        Exit::Ok
+    })
 }
 
 fn run(

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use tkstep::{manifest, steps};
 
 use super::common::{EnvArgs, PlanArgs, TargetArgs};
-use super::{EXIT_OK, output};
+use super::{Exit, output};
 
 /// Output format of rendered manifests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,7 +39,7 @@ pub struct RenderArgs {
 }
 
 /// Run `tkstep render`.
-pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
+pub fn run(args: &RenderArgs) -> anyhow::Result<Exit> {
     let targets = args.targets.compile()?;
     let renderer = args.env.open()?;
     let mut manifests = match &args.step {
@@ -61,5 +61,5 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<u8> {
     };
     output::print(&text)?;
     super::exit_with((renderer, manifests));
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use tkstep::runbook::{self, Runbook, TkTarget};
 
 use super::common::{EnvArgs, PlanArgs};
-use super::{EXIT_OK, files, output};
+use super::{Exit, files, output};
 
 /// Runbook output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,7 +47,7 @@ pub struct RunbookArgs {
 }
 
 /// Run `tkstep runbook`.
-pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
+pub fn run(args: &RunbookArgs) -> anyhow::Result<Exit> {
     let renderer = args.env.open()?;
     let run = args.plan.run(&renderer)?;
     super::duplicates::warn_steps(&run.steps);
@@ -65,5 +65,5 @@ pub fn run(args: &RunbookArgs) -> anyhow::Result<u8> {
         }
         None => output::print(&text)?,
     }
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }

@@ -91,9 +91,6 @@ pub use unified::{FileDiff, StepDiff};
 use crate::manifest::Manifest;
 use serde_json::Value;
 
-/// Exit status of `tk diff` (and `tkstep diff --exit-code`) when there are differences.
-pub const EXIT_DIFFERENCES: i32 = 16;
-
 /// Configuration of a diff, with chained setters.
 ///
 /// Defaults: 3 lines of context, Secrets redacted, no colour.

@@ -109,29 +109,31 @@ impl RepoReport {
         self.envs.iter().any(EnvReport::has_changes)
     }
 
-    /// Exit code of `tkstep diff --recursive`: [`EXIT_FAILED`] (1) if any environment failed,
-    /// else [`EXIT_DIFFERENCES`](crate::diff::EXIT_DIFFERENCES) (16) when `exit_code` is set
-    /// and the plan changes anything anywhere, else 0. Skipped environments never count.
+    /// Exit code of `tkstep diff --recursive`: 1 (error) if any environment failed, else 16
+    /// (differences) when `exit_code` is set and the plan changes anything anywhere, else 0.
+    /// Skipped environments never count. The binary maps [`any_failed`](Self::any_failed) and
+    /// [`any_changes`](Self::any_changes) itself; this is the same mapping for embedders.
     pub fn diff_exit_code(&self, exit_code: bool) -> u8 {
         if self.any_failed() {
-            EXIT_FAILED
+            1
         } else if exit_code && self.any_changes() {
-            crate::diff::EXIT_DIFFERENCES as u8
+            16
         } else {
             0
         }
     }
 
-    /// Exit code of `tkstep check --recursive`: [`EXIT_FAILED`] (1) if any environment failed
+    /// Exit code of `tkstep check --recursive`: 1 (error) if any environment failed
     /// (it wins: an environment that could not be checked at all matters more than a rule
     /// error elsewhere, and a rule error cannot hide a failure), else
-    /// [`EXIT_CHECK_FAILED`](crate::check::EXIT_CHECK_FAILED) (3) if any environment has a
-    /// rule error, else 0. Warnings and skipped environments never count.
+    /// 3 (unsafe) if any environment has a rule error, else 0. Warnings and skipped environments
+    /// never count. The binary maps [`any_failed`](Self::any_failed) and
+    /// [`any_rule_errors`](Self::any_rule_errors) itself; this is the same mapping for embedders.
     pub fn check_exit_code(&self) -> u8 {
         if self.any_failed() {
-            EXIT_FAILED
+            1
         } else if self.any_rule_errors() {
-            crate::check::EXIT_CHECK_FAILED
+            3
         } else {
             0
         }
@@ -142,9 +144,6 @@ impl RepoReport {
 /// running the plan on it, each): far more than any real environment needs (seconds), short
 /// enough that one stuck environment cannot hold a CI job for long.
 pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-
-/// Exit code when any environment failed (the CLI's general error code).
-pub const EXIT_FAILED: u8 = 1;
 
 /// Find every environment at or below `dir` ([`discover`]) and run the plan on each
 /// ([`run_env`]), in parallel. Files that cannot be listed become failed rows. Errors only if
