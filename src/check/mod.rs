@@ -120,6 +120,11 @@ pub fn run_refs(steps: &[StepRef<'_>], sides: &Sides, final_overlay: Option<&str
     final_state::check(&ctx, &mut out);
     duplicates::check(&ctx, &mut out);
     replica_counts::check(&ctx, &mut out);
+    findings_of(steps, out)
+}
+
+/// The findings of `steps`, labelled with each step's id and name.
+fn findings_of(steps: &[StepRef<'_>], found: Vec<Finding>) -> Findings {
     let labels = steps
         .iter()
         .map(|s| StepLabel {
@@ -127,7 +132,7 @@ pub fn run_refs(steps: &[StepRef<'_>], sides: &Sides, final_overlay: Option<&str
             name: s.name.to_string(),
         })
         .collect();
-    Findings::new(labels, out)
+    Findings::new(labels, found)
 }
 
 /// What every rule gets.

@@ -13,7 +13,7 @@
 //!   data disappears, no duplicate objects, no invalid replica counts.
 
 use super::view::StepView;
-use super::{Direction, Finding, Findings, Rule, StepLabel, StepRef, join_names};
+use super::{Direction, Finding, Findings, Rule, StepRef, join_names};
 use crate::plan::Plan;
 
 /// The invariants a plan is checked against.
@@ -113,14 +113,7 @@ impl RuleSet {
         };
         super::duplicates::check(&ctx, &mut out);
         super::replica_counts::check(&ctx, &mut out);
-        let labels = steps
-            .iter()
-            .map(|s| StepLabel {
-                id: s.id.to_string(),
-                name: s.name.to_string(),
-            })
-            .collect();
-        let mut findings = Findings::new(labels, out);
+        let mut findings = super::findings_of(steps, out);
         findings.rules_run = Some(self.rules().len());
         findings
     }
