@@ -151,15 +151,7 @@ impl Ctx<'_> {
         objects: Vec<String>,
         reason: String,
     ) -> Finding {
-        let step = &self.steps[index];
-        Finding {
-            rule,
-            severity: rule.severity(),
-            step: step.id.to_string(),
-            step_name: step.name.to_string(),
-            objects,
-            reason,
-        }
+        rule_set::finding(rule, &self.steps[index], objects, reason)
     }
 
     /// Consecutive pairs `(previous, current)`.
