@@ -18,6 +18,7 @@
 //! diff      step-to-step object diffs, summaries, replica timeline
 //! check     safety rules over rendered steps (findings, exit code)
 //! steps     PlanRun: adapt a plan through a Renderer, render every step (threads), diff, check
+//! preflight which plan from where: prerequisites, standing, --from, resuming an imported overlay
 //! compare   step 2's spec comparison
 //! runbook   the operator's runbook (Markdown, HTML, JSON)
 //! output    safe writes into repositories;  export  tk export-style folders of every step

@@ -34,6 +34,10 @@ pub struct OpenOptions {
     /// Top-level arguments as Jsonnet code (`tk --tla-code`; `--tla-str` values are JSON
     /// strings), passed to the entrypoint when it is a function.
     pub tla_code: Vec<(String, String)>,
+    /// Files the environment imports that are read as other Jsonnet code: (path, code). tkstep
+    /// reads an overlay it wrote as `{}` this way when it resumes a plan (the preflight
+    /// module).
+    pub substitutes: Vec<(std::path::PathBuf, String)>,
 }
 
 /// The user's ext code, then Tanka's `tanka.dev/environment` (the later entry wins).
@@ -94,6 +98,7 @@ impl Renderer {
                     ext_code: with_environment(options, env.to_ext_code()),
                     tla_code: options.tla_code.clone(),
                     max_stack: MAX_STACK,
+                    substitutes: options.substitutes.clone(),
                 },
             )?;
             return Ok(Self {
@@ -111,6 +116,7 @@ impl Renderer {
                 ext_code: with_environment(options, INLINE_EXT_CODE.to_string()),
                 tla_code: options.tla_code.clone(),
                 max_stack: MAX_STACK,
+                substitutes: options.substitutes.clone(),
             },
         )?;
         let mut candidates = Vec::new();
@@ -147,6 +153,22 @@ impl Renderer {
             path: self.opened_as.0.clone(),
             options: self.opened_as.1.clone(),
         }
+    }
+
+    /// The same environment opened again with `path` read as `code` (on top of the
+    /// substitutions it was opened with).
+    pub fn with_substitute(&self, path: &Path, code: &str) -> Result<Renderer> {
+        let (opened, mut options) = self.opened_as.clone();
+        options
+            .substitutes
+            .push((path.to_path_buf(), code.to_string()));
+        Renderer::open(&opened, &options)
+    }
+
+    /// Every file the evaluations so far read from disk (imports of every kind), with its first
+    /// line, in the order they were first read.
+    pub fn loaded_files(&self) -> Vec<(std::path::PathBuf, String)> {
+        self.evaluator.loaded_files()
     }
 
     /// Where the environment lives.

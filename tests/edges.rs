@@ -332,7 +332,7 @@ fn plan_file_that_is_a_device_a_fifo_or_too_large_is_refused() {
 // ---- one slow environment cannot stall a recursive run ----
 
 /// A Mimir-like environment whose manifests take for ever to evaluate.
-const ENDLESS: &str = "{ _config:: { deployment_mode: 'microservices' }, \
+const ENDLESS: &str = "{ _config:: { deployment_mode: 'microservices', ruler_storage_bucket_name: 'r' }, \
      a: std.foldl(function(acc, x) acc + x, std.range(1, 1000000000), 0) }";
 
 #[test]

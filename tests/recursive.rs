@@ -26,6 +26,7 @@ fn options(name: Option<&str>, jobs: Option<usize>) -> RunOptions {
     RunOptions {
         plan: PlanSource::Builtin(TO_READ_WRITE.to_string()),
         params: Params::default(),
+        follow: Default::default(),
         name: name.map(str::to_string),
         jobs,
         timeout: Some(repo::DEFAULT_TIMEOUT),
@@ -184,9 +185,9 @@ fn a_broken_environment_does_not_stop_the_others() {
     let web = &report.envs[4];
     assert_eq!(web.note.as_deref(), Some(repo::NOT_MIMIR_NOTE));
     for row in report.with_status(Status::Ok) {
-        assert_eq!(row.steps, 18, "{}", row.display());
+        assert_eq!(row.steps, 20, "{}", row.display());
         let changes = row.changes.unwrap();
-        assert_eq!(changes.config_steps, 13);
+        assert_eq!(changes.config_steps, 15);
         assert!(changes.added > 0 && changes.removed > 0, "{changes}");
         assert_eq!(row.checks.unwrap().errors, 0, "{:?}", row.findings);
         assert!(row.seconds > 0.0);
@@ -244,7 +245,7 @@ fn cli_diff_recursive_exit_code_16_and_name_filter() {
     assert_eq!(row["name"], "mimir-cluster-b");
     assert_eq!(row["kind"], "inline");
     assert_eq!(row["status"], "ok");
-    assert_eq!(row["steps"], 18);
+    assert_eq!(row["steps"], 20);
     assert!(row["changes"]["changed_steps"].as_u64().unwrap() > 0);
     assert!(row["checks"]["errors"].is_u64());
     assert!(row["seconds"].as_f64().unwrap() > 0.0);

@@ -14,6 +14,7 @@ mod manifest_process;
 mod plan_files;
 mod plan_overlay;
 mod recursive;
+mod resume;
 mod reverse_plan;
 mod standing;
 mod steps;

@@ -35,8 +35,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Exit> {
     if args.recursive.recursive {
         return super::recursive::run_check(args);
     }
-    let renderer = args.env.open()?;
-    let run = args.plan.run(&renderer)?;
+    let (renderer, run) = args.plan.run(args.env.open()?)?;
     let findings = run.check();
     let text = if args.json {
         findings.to_json() + "\n"

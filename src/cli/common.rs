@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use tkstep::manifest::Targets;
 use tkstep::plan::{
-    AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE, Verdict,
+    AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE,
 };
+use tkstep::preflight::{FollowOptions, Preparation};
 use tkstep::steps::{self, PlanRun, RunSettings};
 use tkstep::{OpenOptions, Renderer};
 
@@ -66,6 +67,7 @@ impl EnvArgs {
             name: self.name.clone(),
             ext_code: code(self.ext_flags()),
             tla_code: code(self.tla_flags()),
+            substitutes: Vec::new(),
         }
     }
 
@@ -349,60 +351,60 @@ impl PlanArgs {
         }
     }
 
-    /// The plan every command follows ([`steps::select_plan`]). With an environment,
-    /// parameters left to it are read from it first (the reverse plan's replica totals);
-    /// without one, the plan is as written.
-    pub fn select(&self, renderer: Option<&Renderer>) -> anyhow::Result<(Plan, Params)> {
+    /// The plan as written, without an environment (`--from` keeps the steps after it).
+    pub fn as_written(&self) -> anyhow::Result<(Plan, Params)> {
+        self.refuse_none()?;
+        let (plan, params) = steps::select_plan(&self.source(), &self.params()?, None)?;
+        let plan = match &self.from {
+            Some(from) => tkstep::plan::remaining_after(&plan, from)?,
+            None => plan,
+        };
+        Ok((plan, params))
+    }
+
+    /// The plan every command follows on the environment behind `renderer`
+    /// ([`tkstep::preflight::prepare`]: prerequisites, where the environment stands, `--from`,
+    /// an imported overlay), and the renderer to render it with (another one when the plan
+    /// resumes after an overlay the environment imports). Notes go to stderr; an environment
+    /// already where the plan leads is [`NothingToDo`].
+    pub fn follow(&self, renderer: Renderer) -> anyhow::Result<(Renderer, Plan, Params)> {
+        self.refuse_none()?;
+        let options = FollowOptions::default()
+            .from(self.from.clone())
+            .no_prerequisites(self.no_prerequisites);
+        let prepared =
+            tkstep::preflight::prepare(&renderer, &self.source(), &self.params()?, &options)?;
+        match prepared {
+            Preparation::Follow(follow) => {
+                for note in &follow.notes {
+                    eprintln!("note: {note}");
+                }
+                let follow = *follow;
+                let renderer = follow.renderer.unwrap_or(renderer);
+                Ok((renderer, follow.plan, follow.params))
+            }
+            Preparation::Done(message) => Err(NothingToDo(message).into()),
+            Preparation::Stop(message) => Err(anyhow::Error::msg(message)),
+        }
+    }
+
+    /// `--plan none` is only for export.
+    fn refuse_none(&self) -> anyhow::Result<()> {
         if self.plan.as_deref() == Some(PLAN_NONE) && self.plan_file.is_none() {
             anyhow::bail!("--plan none only applies to export (the environment as it is, no plan)");
         }
-        let (mut plan, params) = steps::select_plan(&self.source(), &self.params()?, renderer)?;
-        if let Some(renderer) = renderer
-            && self.plan_file.is_none()
-            && !self.no_prerequisites
-            && self.from.is_none()
-        {
-            let prerequisites = tkstep::preflight::prerequisites(renderer, &plan, &params)?;
-            plan = tkstep::plan::chain(&prerequisites, &plan);
-        }
-        Ok((self.where_it_stands(renderer, plan)?, params))
+        Ok(())
     }
 
     /// The plan adapted to the environment behind `renderer` and rendered at every step, on
-    /// every core. The process exits after the command: the evaluator threads leak their
-    /// objects rather than collect them.
-    pub fn run(&self, renderer: &Renderer) -> anyhow::Result<PlanRun> {
-        let (plan, params) = self.select(Some(renderer))?;
+    /// every core, with the renderer it was rendered with ([`PlanArgs::follow`]). The process
+    /// exits after the command: the evaluator threads leak their objects rather than collect
+    /// them.
+    pub fn run(&self, renderer: Renderer) -> anyhow::Result<(Renderer, PlanRun)> {
+        let (renderer, plan, params) = self.follow(renderer)?;
         let settings = RunSettings::default().leak_at_exit(true);
-        Ok(PlanRun::with_settings(renderer, &plan, &params, &settings)?)
-    }
-
-    /// Before following `plan` on the environment: stop when it is already done or part-way
-    /// without `--from` or lacks what the plan needs; with `--from`, the remaining steps.
-    fn where_it_stands(&self, renderer: Option<&Renderer>, plan: Plan) -> anyhow::Result<Plan> {
-        let Some(renderer) = renderer else {
-            return Ok(match &self.from {
-                Some(from) => tkstep::plan::remaining_after(&plan, from)?,
-                None => plan,
-            });
-        };
-        match tkstep::preflight::assess(renderer, &plan, self.from.as_deref()) {
-            Verdict::Proceed => {}
-            Verdict::Done(message) => return Err(NothingToDo(message).into()),
-            Verdict::Stop(message) => anyhow::bail!(message),
-        }
-        let Some(from) = &self.from else {
-            return Ok(plan);
-        };
-        let rest = tkstep::plan::remaining_after(&plan, from)?;
-        if !rest.steps.iter().any(|s| s.is_config()) {
-            return Err(NothingToDo(format!(
-                "nothing left to do: no step after {from} of plan {} changes the environment",
-                plan.name
-            ))
-            .into());
-        }
-        Ok(rest)
+        let run = PlanRun::with_settings(&renderer, &plan, &params, &settings)?;
+        Ok((renderer, run))
     }
 
     /// The built-in plan named by `--plan`, or the default, to-read-write.
@@ -415,10 +417,12 @@ impl PlanArgs {
         self.plan.is_none() && self.plan_file.is_none()
     }
 
-    /// The plan adapted to the environment behind `renderer`.
-    pub fn adapted(&self, renderer: &Renderer) -> anyhow::Result<AdaptedPlan> {
-        let (plan, params) = self.select(Some(renderer))?;
-        Ok(steps::adapt_plan(renderer, &plan, &params)?)
+    /// The plan adapted to the environment behind `renderer` ([`PlanArgs::follow`]), with the
+    /// renderer it was adapted to.
+    pub fn adapted(&self, renderer: Renderer) -> anyhow::Result<(Renderer, AdaptedPlan)> {
+        let (renderer, plan, params) = self.follow(renderer)?;
+        let adapted = steps::adapt_plan(&renderer, &plan, &params)?;
+        Ok((renderer, adapted))
     }
 }
 

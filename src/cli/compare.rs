@@ -29,8 +29,7 @@ pub struct CompareArgs {
 
 /// Run `tkstep compare`.
 pub fn run(args: &CompareArgs) -> anyhow::Result<Exit> {
-    let renderer = args.env.open()?;
-    let adapted = args.plan.adapted(&renderer)?;
+    let (renderer, adapted) = args.plan.adapted(args.env.open()?)?;
     let comparison = compare::compare_env(&renderer, &adapted)?;
     let text = if args.json {
         comparison.to_json()? + "\n"

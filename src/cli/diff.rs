@@ -60,8 +60,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Exit> {
     }
     let targets = args.targets.compile()?;
     let color = !args.json && args.color.enabled();
-    let renderer = args.env.open()?;
-    let (plan, params) = args.plan.select(Some(&renderer))?;
+    let (renderer, plan, params) = args.plan.follow(args.env.open()?)?;
     if let Some(id) = &args.step {
         plan.index_of(id)?;
     }

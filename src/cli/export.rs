@@ -163,7 +163,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Exit> {
         tk_export::env_value(renderer.environment()),
     )
     .map_err(|e| anyhow::anyhow!("parsing format: {e}"))?;
-    let mut run = args.plan.run(&renderer)?;
+    let (_renderer, mut run) = args.plan.run(renderer)?;
     for step in &mut run.steps {
         step.manifests.retain(|m| targets.keeps(m));
     }

@@ -29,8 +29,7 @@ pub struct OverlaysArgs {
 
 /// Run `tkstep overlays`.
 pub fn run(args: &OverlaysArgs) -> anyhow::Result<Exit> {
-    let renderer = args.env.open()?;
-    let plan = args.plan.adapted(&renderer)?;
+    let (_, plan) = args.plan.adapted(args.env.open()?)?;
     let mut set: FileSet = overlay::files(&plan)
         .into_iter()
         .map(|f| (PathBuf::from(f.file_name), f.code.into_bytes()))

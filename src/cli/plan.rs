@@ -53,10 +53,10 @@ pub fn run(args: &PlanCmdArgs) -> anyhow::Result<Exit> {
                 name: args.name.clone(),
                 ..EnvArgs::default()
             };
-            args.plan.adapted(&env.open()?)?
+            args.plan.adapted(env.open()?)?.1
         }
         None => {
-            let (plan, params) = args.plan.select(None)?;
+            let (plan, params) = args.plan.as_written()?;
             AdaptedPlan::as_written(plan, &params)
         }
     };

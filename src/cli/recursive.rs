@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use tkstep::plan::{Plan, PlanSource};
+use tkstep::preflight::FollowOptions;
 use tkstep::repo::{self, EnvReport, Progress, RepoReport, ReportKind, RunOptions};
 
 use super::check::CheckArgs;
@@ -90,6 +91,13 @@ fn run(
         )
         .into());
     }
+    if plan.from.is_some() {
+        return Err(UsageError::new(
+            "'--from' cannot be used with '--recursive': each environment is classified on its \
+             own (one that imports an overlay tkstep wrote resumes after it)",
+        )
+        .into());
+    }
     // A plan file is read once, for every environment.
     let source = match plan.source() {
         PlanSource::File(path) => PlanSource::Plan(Plan::from_file(&path)?),
@@ -98,6 +106,7 @@ fn run(
     let options = RunOptions {
         plan: source,
         params: plan.params()?,
+        follow: FollowOptions::default().no_prerequisites(plan.no_prerequisites),
         name: env.name.clone(),
         jobs: recursive.jobs,
         timeout: (!recursive.timeout.is_zero()).then_some(recursive.timeout),

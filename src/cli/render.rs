@@ -41,12 +41,16 @@ pub struct RenderArgs {
 /// Run `tkstep render`.
 pub fn run(args: &RenderArgs) -> anyhow::Result<Exit> {
     let targets = args.targets.compile()?;
-    let renderer = args.env.open()?;
-    let mut manifests = match &args.step {
-        None => renderer.render(None)?,
+    let (renderer, mut manifests) = match &args.step {
+        None => {
+            let renderer = args.env.open()?;
+            let manifests = renderer.render(None)?;
+            (renderer, manifests)
+        }
         Some(id) => {
-            let plan = args.plan.adapted(&renderer)?;
-            steps::render_step(&renderer, &plan, id)?
+            let (renderer, plan) = args.plan.adapted(args.env.open()?)?;
+            let manifests = steps::render_step(&renderer, &plan, id)?;
+            (renderer, manifests)
         }
     };
     let what = match &args.step {

@@ -48,8 +48,7 @@ pub struct RunbookArgs {
 
 /// Run `tkstep runbook`.
 pub fn run(args: &RunbookArgs) -> anyhow::Result<Exit> {
-    let renderer = args.env.open()?;
-    let run = args.plan.run(&renderer)?;
+    let (renderer, run) = args.plan.run(args.env.open()?)?;
     super::duplicates::warn_steps(&run.steps);
     let book = Runbook::build(&run, &TkTarget::of(&renderer));
     let text = match args.format {

@@ -42,7 +42,14 @@ pub(crate) struct TankaImportResolver {
     reads: Rc<Cell<usize>>,
     /// Code of virtual files (overlays) by name, to locate failed imports in them.
     virtual_code: VirtualCode,
+    /// Files read as other code (absolute, cleaned path → code).
+    substitutes: HashMap<PathBuf, String>,
+    /// Every file loaded from disk, with its first line, in load order.
+    loaded: Loaded,
 }
+
+/// Files loaded from disk and their first lines, shared between the evaluator and its resolver.
+pub(crate) type Loaded = Rc<RefCell<Vec<(PathBuf, String)>>>;
 
 /// Code of virtual files by name, shared between the evaluator and its resolver.
 pub(crate) type VirtualCode = Rc<RefCell<HashMap<String, String>>>;
@@ -54,6 +61,8 @@ impl TankaImportResolver {
         cwd: PathBuf,
         reads: Rc<Cell<usize>>,
         virtual_code: VirtualCode,
+        substitutes: HashMap<PathBuf, String>,
+        loaded: Loaded,
     ) -> Self {
         Self {
             import_paths,
@@ -61,6 +70,8 @@ impl TankaImportResolver {
             cwd,
             reads,
             virtual_code,
+            substitutes,
+            loaded,
         }
     }
 
@@ -150,14 +161,25 @@ impl ImportResolver for TankaImportResolver {
 
     fn load_file_contents(&self, resolved: &SourcePath) -> Result<Vec<u8>> {
         if let Some(file) = resolved.downcast_ref::<SourceFile>() {
+            if let Some(code) = self.substitutes.get(file.path()) {
+                return Ok(code.clone().into_bytes());
+            }
             self.reads.set(self.reads.get() + 1);
             // Only regular files, and not without end: `importstr '/dev/zero'` or a FIFO would
             // never finish.
-            return crate::input::read_regular(file.path(), crate::input::MAX_SOURCE_BYTES)
+            let bytes = crate::input::read_regular(file.path(), crate::input::MAX_SOURCE_BYTES)
                 .map_err(|e| {
                     let path = PathResolver::new_cwd_fallback().resolve(file.path());
-                    ErrorKind::ImportCallbackError(format!("cannot read {path}: {e}")).into()
-                });
+                    Error::from(ErrorKind::ImportCallbackError(format!(
+                        "cannot read {path}: {e}"
+                    )))
+                })?;
+            let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+            self.loaded.borrow_mut().push((
+                file.path().to_path_buf(),
+                String::from_utf8_lossy(first).into_owned(),
+            ));
+            return Ok(bytes);
         }
         match resolved.downcast_ref::<SourceVirtual>() {
             Some(v) if v.0.as_str() == TK_SOURCE => Ok(TK_CODE.as_bytes().to_vec()),

@@ -164,6 +164,9 @@ pub struct EvalOptions {
     pub tla_code: Vec<(String, String)>,
     /// Maximum stack depth (Tanka/go-jsonnet: 500).
     pub max_stack: usize,
+    /// Files read as other Jsonnet code instead of their contents: (path, code). Paths are
+    /// made absolute and cleaned as imports are; the entrypoint itself cannot be replaced.
+    pub substitutes: Vec<(PathBuf, String)>,
 }
 
 impl Default for EvalOptions {
@@ -174,6 +177,7 @@ impl Default for EvalOptions {
             ext_code: Vec::new(),
             tla_code: Vec::new(),
             max_stack: 500,
+            substitutes: Vec::new(),
         }
     }
 }
@@ -204,6 +208,7 @@ pub struct Evaluator {
     max_stack: usize,
     reads: Rc<Cell<usize>>,
     virtual_code: import::VirtualCode,
+    loaded: import::Loaded,
     /// Top-level arguments, each evaluated lazily and at most once.
     tla: std::collections::HashMap<IStr, TlaArg>,
 }
@@ -241,6 +246,12 @@ impl Evaluator {
             .collect();
         let reads = Rc::new(Cell::new(0));
         let virtual_code = import::VirtualCode::default();
+        let loaded = import::Loaded::default();
+        let substitutes = options
+            .substitutes
+            .iter()
+            .map(|(path, code)| (import::absolute(path), code.clone()))
+            .collect();
 
         // std.thisFile is the path as found (absolute), as in Tanka.
         let std_ctx = jrsonnet_stdlib::ContextInitializer::new(PathResolver::Absolute);
@@ -269,6 +280,8 @@ impl Evaluator {
                 cwd,
                 reads.clone(),
                 virtual_code.clone(),
+                substitutes,
+                loaded.clone(),
             ));
         let entry_source = SourcePath::new(SourceFile::new(entrypoint.clone()));
         Ok(Self {
@@ -278,6 +291,7 @@ impl Evaluator {
             max_stack: options.max_stack,
             reads,
             virtual_code,
+            loaded,
             tla,
         })
     }
@@ -290,6 +304,12 @@ impl Evaluator {
     /// How many files were read from disk so far (each file at most once per evaluator).
     pub fn files_read(&self) -> usize {
         self.reads.get()
+    }
+
+    /// Every file read from disk so far (imports of every kind; not the entrypoint until it is
+    /// evaluated), with its first line, in the order they were first read.
+    pub fn loaded_files(&self) -> Vec<(PathBuf, String)> {
+        self.loaded.borrow().clone()
     }
 
     /// Evaluate the entrypoint, take the value at `path` and apply `overlay` on top of it.

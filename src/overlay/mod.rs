@@ -134,6 +134,13 @@ impl AdaptedPlan {
     /// description, then its adaptations (`~` changed, `i` note, `!` warning).
     pub fn to_text(&self) -> String {
         let mut out = format!("plan {}: {}\n", self.plan.name, self.plan.description);
+        if let Some(base) = &self.base {
+            out.push_str(&format!(
+                "Resumes after step {}: the environment already stands there (steps {} to {} \
+                 are in the overlay it imports).\n",
+                base.after, base.first, base.after
+            ));
+        }
         let files = file_names(&self.plan);
         for (i, step) in self.plan.steps.iter().enumerate() {
             out.push('\n');
@@ -162,7 +169,7 @@ impl AdaptedPlan {
 /// The overlay files of every config step, in plan order.
 pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
     let total = plan.plan.config_steps().count();
-    let states = plan.plan.states();
+    let states = plan.states();
     plan.plan
         .config_steps()
         .map(|(number, index, _)| file(plan, number, total, index, &states[index]))
@@ -178,8 +185,59 @@ pub fn for_step(plan: &AdaptedPlan, index: usize) -> Option<OverlayFile> {
         .config_steps()
         .take_while(|(_, i, _)| *i <= index)
         .last()?;
-    Some(file(plan, number, total, at, &plan.plan.cumulative(at)))
+    Some(file(plan, number, total, at, &plan.cumulative(at)))
 }
+
+/// The overlay a resumed plan starts from ([`AdaptedPlan::base`]): the state after the step it
+/// resumes after, as the overlay the environment imported (header left out). `None` when the
+/// plan does not resume.
+pub fn base(plan: &AdaptedPlan) -> Option<Overlay> {
+    let base = plan.base.as_ref()?;
+    Some(Overlay {
+        name: format!("step {} overlay (imported)", base.after),
+        code: jsonnet::body(&base.state, plan.k8s_import()),
+    })
+}
+
+/// What the first line of an overlay file tkstep wrote says
+/// (`// tkstep overlay 05/15 of plan to-read-write: step 3.1 scale-up-read`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The plan the overlay belongs to.
+    pub plan: String,
+    /// The id of the step the overlay stands for.
+    pub step: String,
+}
+
+/// Parse the first line of a file as an overlay header tkstep wrote; `None` if it is not one.
+///
+/// ```
+/// use tkstep::overlay::parse_header;
+/// let h = parse_header("// tkstep overlay 05/15 of plan to-read-write: step 3.1 scale-up-read").unwrap();
+/// assert_eq!((h.plan.as_str(), h.step.as_str()), ("to-read-write", "3.1"));
+/// assert!(parse_header("// an overlay").is_none());
+/// ```
+pub fn parse_header(line: &str) -> Option<Header> {
+    let rest = line.trim_end().strip_prefix(HEADER_PREFIX)?;
+    let (counts, rest) = rest.split_once(" of plan ")?;
+    let (number, total) = counts.split_once('/')?;
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !numeric(number) || !numeric(total) {
+        return None;
+    }
+    let (plan, rest) = rest.split_once(": step ")?;
+    let step = rest.split(' ').next()?;
+    if plan.is_empty() || plan.contains(' ') || step.is_empty() {
+        return None;
+    }
+    Some(Header {
+        plan: plan.to_string(),
+        step: step.to_string(),
+    })
+}
+
+/// How the first line of every overlay file starts.
+const HEADER_PREFIX: &str = "// tkstep overlay ";
 
 /// The overlay file of config step `index` (number `number` of `total`), whose cumulative state
 /// is `state`.
@@ -264,15 +322,18 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// tkstep overlay {number:02}/{total:02} of plan {}: step {}",
+        "{HEADER_PREFIX}{number:02}/{total:02} of plan {}: step {}",
         plan.plan.name,
         step.title()
     );
     out.push_str("//\n");
     wrap(&mut out, &step.description, "// ", "// ");
     out.push_str("//\n");
-    let first = &steps[0].id;
-    let span = if index == 0 {
+    let first = match &plan.base {
+        Some(base) => &base.first,
+        None => &steps[0].id,
+    };
+    let span = if index == 0 && plan.base.is_none() {
         format!("Step {first} only")
     } else {
         format!("Cumulative: steps {first} to {} in one file", step.id)
@@ -395,6 +456,12 @@ pub fn readme(plan: &AdaptedPlan, env: &str) -> String {
          before going on. Steps without a file (verify, route) happen outside Jsonnet. After the \
          last step, fold the final overlay into `main.jsonnet` and delete `{MIGRATION_FILE}`.\n"
     );
+    let _ = writeln!(
+        out,
+        "While `{MIGRATION_FILE}` is imported, tkstep recognizes it by its first line and \
+         follows the rest of the plan from its step (`tkstep diff {env}` shows the steps still \
+         to come).\n"
+    );
     out.push_str("## Steps\n\n| step | name | kind | overlay file |\n|---|---|---|---|\n");
     for (i, step) in plan.plan.steps.iter().enumerate() {
         let file = match &files[i] {
@@ -460,6 +527,7 @@ mod tests {
             description: String::new(),
             direction: None,
             steps: vec![step],
+            resume_after: None,
         };
         let files = files(&AdaptedPlan::as_written(plan, &Params::default()));
         let code = &files[0].code;

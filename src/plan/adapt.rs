@@ -139,6 +139,21 @@ pub struct AdaptedPlan {
     pub import_source: ImportSource,
     /// Every adaptation, in step order.
     pub adaptations: Vec<Adaptation>,
+    /// The state the plan starts from when it resumes after a step
+    /// ([`Plan::resume_after`]); `None`: it starts from the environment as it is.
+    pub base: Option<Base>,
+}
+
+/// Where a resumed plan starts: the cumulative state after a step that is no longer in
+/// [`AdaptedPlan::plan`], which the state before the first remaining step renders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Base {
+    /// Id of the step the plan resumes after.
+    pub after: String,
+    /// Id of the plan's first step (the first one the base state covers).
+    pub first: String,
+    /// The cumulative state after step `after`.
+    pub state: State,
 }
 
 impl AdaptedPlan {
@@ -157,7 +172,61 @@ impl AdaptedPlan {
             params,
             import_source,
             adaptations: Vec::new(),
+            base: None,
         }
+    }
+
+    /// The cumulative state after the step at `index`, starting from [`AdaptedPlan::base`]
+    /// when the plan resumes.
+    pub fn cumulative(&self, index: usize) -> State {
+        let mut state = self.base_state();
+        for step in self.plan.steps.iter().take(index.saturating_add(1)) {
+            state.apply(&step.id, &step.change);
+        }
+        state
+    }
+
+    /// The cumulative state after every step, in step order (see [`AdaptedPlan::cumulative`]).
+    pub fn states(&self) -> Vec<State> {
+        let mut state = self.base_state();
+        self.plan
+            .steps
+            .iter()
+            .map(|step| {
+                state.apply(&step.id, &step.change);
+                state.clone()
+            })
+            .collect()
+    }
+
+    /// The state before the first step: the base's, or empty.
+    pub fn base_state(&self) -> State {
+        self.base
+            .as_ref()
+            .map(|b| b.state.clone())
+            .unwrap_or_default()
+    }
+
+    /// Keep only the steps after `after` (the plan resumes there): the cut steps' cumulative
+    /// state becomes [`AdaptedPlan::base`] and their adaptations are dropped.
+    fn resume_after(&mut self, after: &str) -> Result<(), PlanError> {
+        let index = self.plan.index_of(after)?;
+        let first = self
+            .plan
+            .steps
+            .first()
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        let state = self.cumulative(index);
+        let cut: Vec<String> = self.plan.steps.drain(..=index).map(|s| s.id).collect();
+        self.adaptations.retain(|a| !cut.contains(&a.step));
+        self.plan.resume_after = None;
+        self.base = Some(Base {
+            after: after.to_string(),
+            first,
+            state,
+        });
+        Ok(())
     }
 
     /// The import providing `deployment` / `statefulSet`.
@@ -660,7 +729,7 @@ pub fn adapt(
         }
         steps.push(step);
     }
-    Ok(AdaptedPlan {
+    let mut adapted = AdaptedPlan {
         plan: Plan {
             steps,
             ..plan.clone()
@@ -668,7 +737,12 @@ pub fn adapt(
         params,
         import_source,
         adaptations: adapter.adaptations,
-    })
+        base: None,
+    };
+    if let Some(after) = &plan.resume_after {
+        adapted.resume_after(after)?;
+    }
+    Ok(adapted)
 }
 
 /// A `_config` value in a message: a string in single quotes, as Jsonnet source writes it.

@@ -261,6 +261,7 @@ impl Plan {
                           microservices."
                 .to_string(),
             steps,
+            resume_after: None,
         }
     }
 }

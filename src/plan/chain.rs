@@ -122,6 +122,7 @@ pub fn chain(prerequisites: &[Prerequisite], plan: &Plan) -> Plan {
         ),
         direction: Some(plan.direction()),
         steps,
+        resume_after: None,
     }
 }
 

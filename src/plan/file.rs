@@ -430,6 +430,7 @@ impl LoadDoc {
             description: self.description,
             direction: self.direction,
             steps: self.steps,
+            resume_after: None,
         }
     }
 }

@@ -42,7 +42,7 @@ mod reverse;
 mod validate;
 
 pub use adapt::{
-    Adaptation, AdaptationKind, AdaptedPlan, Candidate, EnvProbe, ImportSource,
+    Adaptation, AdaptationKind, AdaptedPlan, Base, Candidate, EnvProbe, ImportSource,
     MICROSERVICES_FORBIDDEN, READ_WRITE_FORBIDDEN, adapt,
 };
 pub use builtin::{BUILTIN_PLANS, TO_MICROSERVICES, TO_READ_WRITE};

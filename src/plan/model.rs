@@ -30,6 +30,15 @@ pub struct Plan {
     pub direction: Option<Direction>,
     /// The steps, in the order they are applied.
     pub steps: Vec<Step>,
+    /// Set when the environment already stands after this step through an overlay tkstep wrote
+    /// for the plan (the preflight module decides so): the environment is then opened with
+    /// that overlay read as `{}`, the whole plan is adapted to it, and only the steps after
+    /// this one are followed, starting from its cumulative state ([`AdaptedPlan::base`]).
+    /// Never part of a plan file.
+    ///
+    /// [`AdaptedPlan::base`]: crate::plan::AdaptedPlan::base
+    #[serde(skip)]
+    pub resume_after: Option<String>,
 }
 
 impl Plan {

@@ -295,6 +295,7 @@ impl Plan {
                 .to_string(),
             direction: Some(Direction::ToMicroservices),
             steps,
+            resume_after: None,
         }
     }
 }

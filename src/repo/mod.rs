@@ -28,6 +28,7 @@
 //! let options = RunOptions {
 //!     plan: PlanSource::Builtin(TO_READ_WRITE.to_string()),
 //!     params: Params::default(),
+//!     follow: Default::default(),
 //!     name: None,
 //!     jobs: None,
 //!     timeout: Some(repo::DEFAULT_TIMEOUT),

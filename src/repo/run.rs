@@ -9,7 +9,8 @@ use super::{EnvKind, EnvRef};
 use crate::check::{Finding, Severity};
 use crate::diff::{Counts, DiffOptions};
 use crate::plan::{Params, PlanError, PlanSource};
-use crate::steps::{PlanRun, RunSettings, select_plan};
+use crate::preflight::{Follow, FollowOptions, Preparation, prepare};
+use crate::steps::{PlanRun, RunSettings};
 use crate::{Error, Renderer};
 
 /// The Jsonnet question asked of every environment's data (bound to `value`): is it a Mimir
@@ -24,10 +25,14 @@ pub const NOT_MIMIR_NOTE: &str = "not Mimir-like: no _config.deployment_mode";
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// The plan: built-in (the reverse plan takes its replica totals from each environment,
-    /// see [`select_plan`]), from a file, or already built.
+    /// see [`crate::steps::select_plan`]), from a file, or already built.
     pub plan: PlanSource,
     /// Its parameters.
     pub params: Params,
+    /// Where each environment starts: prerequisites chained or not; `from` is usually left
+    /// unset (each environment is classified on its own, and one importing an overlay tkstep
+    /// wrote resumes after it, see [`crate::preflight::prepare`]).
+    pub follow: FollowOptions,
     /// Keep only environments whose `metadata.name` is exactly this (`tk export -r --name`).
     pub name: Option<String>,
     /// Evaluator threads in all (`None`: one per core), shared by the environments: as many
@@ -45,7 +50,7 @@ pub struct RunOptions {
 pub enum Status {
     /// The plan was rendered at every step and checked.
     Ok,
-    /// Not Mimir-like: nothing was rendered (see the note).
+    /// Nothing was rendered: not Mimir-like, or already where the plan leads (see the note).
     Skipped,
     /// The environment could not be listed, evaluated, or the plan not adapted (see the error).
     Failed,
@@ -247,7 +252,24 @@ fn run_opened(
     if !is_mimir_like(renderer)? {
         return Ok(skipped());
     }
-    let (plan, params) = select_plan(&options.plan, &options.params, Some(renderer))?;
+    let follow = match prepare(renderer, &options.plan, &options.params, &options.follow)? {
+        Preparation::Follow(follow) => follow,
+        Preparation::Done(message) => {
+            let mut row = EnvReport::new(&env.path, &env.name, env.kind, Status::Skipped);
+            row.note = Some(message);
+            return Ok(row);
+        }
+        Preparation::Stop(message) => {
+            return Ok(EnvReport::failed(&env.path, &env.name, env.kind, message));
+        }
+    };
+    let Follow {
+        renderer: other,
+        plan,
+        params,
+        ..
+    } = *follow;
+    let renderer = other.as_ref().unwrap_or(renderer);
     let run = match PlanRun::with_settings(renderer, &plan, &params, settings) {
         Ok(run) => run,
         Err(Error::Plan(PlanError::NotMimirLike)) => return Ok(skipped()),

@@ -101,7 +101,11 @@ fn labels_of(plan: &AdaptedPlan, files: &[OverlayFile]) -> Vec<String> {
 /// A step that fails to evaluate is reported with its id and the Jsonnet error.
 pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<RenderedStep>> {
     let settings = RunSettings::default();
-    Ok(render_states(renderer, &settings, || Ok((plan.clone(), HashMap::new())))?.1)
+    let resumes = plan.base.is_some();
+    Ok(render_states(renderer, &settings, resumes, || {
+        Ok((plan.clone(), HashMap::new()))
+    })?
+    .1)
 }
 
 /// Prepare the plan (`prepare`: adapt it, keeping the renders that needed) on this thread while
@@ -109,29 +113,49 @@ pub fn render_plan(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Vec<Render
 fn render_states(
     renderer: &Renderer,
     settings: &RunSettings,
+    resumes: bool,
     prepare: impl FnOnce() -> Result<(AdaptedPlan, HashMap<String, Vec<Manifest>>)>,
 ) -> Result<(AdaptedPlan, Vec<RenderedStep>)> {
-    let ((plan, files, mut after), rendered) = parallel::render(renderer, settings, || {
-        let (plan, mut known) = prepare()?;
-        let files = overlay::files(&plan);
-        // Per overlay file: its render if the adaptation made it, else `None` (a job).
-        let after: Vec<Option<Vec<Manifest>>> =
-            files.iter().map(|f| known.remove(f.body())).collect();
-        let jobs = files
-            .iter()
-            .zip(&after)
-            .filter(|(_, known)| known.is_none())
-            .map(|(file, _)| file.overlay())
-            .collect();
-        Ok(((plan, files, after), jobs))
-    })?;
+    // A resumed plan starts from its base overlay, rendered as a job once the plan is adapted;
+    // otherwise from the environment as it is, rendered while the plan is being adapted.
+    let as_is = !resumes;
+    let ((plan, files, mut after, mut start), rendered) =
+        parallel::render(renderer, settings, as_is, || {
+            let (plan, mut known) = prepare()?;
+            let files = overlay::files(&plan);
+            // The base overlay's render if the adaptation made it, else `None` (job 0).
+            let base = overlay::base(&plan);
+            let start = base.as_ref().and_then(|b| known.remove(b.code.as_str()));
+            // Per overlay file: its render if the adaptation made it, else `None` (a job).
+            let after: Vec<Option<Vec<Manifest>>> =
+                files.iter().map(|f| known.remove(f.body())).collect();
+            let jobs = base
+                .filter(|_| start.is_none())
+                .into_iter()
+                .chain(
+                    files
+                        .iter()
+                        .zip(&after)
+                        .filter(|(_, known)| known.is_none())
+                        .map(|(file, _)| file.overlay()),
+                )
+                .collect();
+            Ok(((plan, files, after, start), jobs))
+        })?;
     let mut jobs = rendered.jobs.into_iter();
+    let before = match rendered.before {
+        Some(before) => before?,
+        None => match start.take() {
+            Some(start) => start,
+            None => jobs.next().expect("a render of the base overlay")?,
+        },
+    };
     let mut labels = labels_of(&plan, &files).into_iter();
     let mut out = Vec::with_capacity(files.len() + 1);
     let label = labels
         .next()
         .expect("a label for the state before any step");
-    out.push(rendered_step(&plan, None, label, rendered.before?));
+    out.push(rendered_step(&plan, None, label, before));
     for ((file, known), label) in files.into_iter().zip(after.iter_mut()).zip(labels) {
         let manifests = match known.take() {
             Some(manifests) => manifests,
@@ -185,7 +209,13 @@ pub fn render_step_pair(
     let mut labels = labels_of(&plan, &files);
     let mut render = |file: Option<OverlayFile>, label: String| -> Result<RenderedStep> {
         let manifests = match &file {
-            None => renderer.render(None)?,
+            None => match overlay::base(&plan) {
+                Some(base) => match known.remove(base.code.as_str()) {
+                    Some(found) => found,
+                    None => renderer.render(Some(&base))?,
+                },
+                None => renderer.render(None)?,
+            },
             Some(f) => match known.remove(f.body()) {
                 Some(found) => found,
                 None => renderer.render(Some(&f.overlay()))?,
@@ -208,7 +238,7 @@ pub fn render_step(renderer: &Renderer, plan: &AdaptedPlan, id: &str) -> Result<
     let index = plan.plan.index_of(id)?;
     match overlay::for_step(plan, index) {
         Some(file) => renderer.render(Some(&file.overlay())),
-        None => renderer.render(None),
+        None => renderer.render(overlay::base(plan).as_ref()),
     }
 }
 
@@ -243,7 +273,8 @@ impl PlanRun {
         params: &Params,
         settings: &RunSettings,
     ) -> Result<Self> {
-        let (plan, steps) = render_states(renderer, settings, || {
+        let resumes = plan.resume_after.is_some();
+        let (plan, steps) = render_states(renderer, settings, resumes, || {
             adapt_plan_keeping_renders(renderer, plan, params)
         })?;
         Ok(Self { plan, steps })

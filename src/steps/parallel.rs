@@ -57,22 +57,23 @@ impl RunSettings {
     }
 }
 
-/// What [`render`] gives back: the environment before any step, and each job's render by
-/// job index.
+/// What [`render`] gives back: the environment as it is (when asked for), and each job's
+/// render by job index.
 pub(super) struct Rendered {
-    pub before: Result<Vec<Manifest>>,
+    pub before: Option<Result<Vec<Manifest>>>,
     pub jobs: Vec<Result<Vec<Manifest>>>,
 }
 
-/// Render the environment before any step and the overlays `prepare` returns (by index), on
-/// `settings.threads` threads. `prepare` runs on this thread while the others open the
-/// environment; what it returns besides the overlays is handed back with the renders.
+/// Render the environment as it is (when `as_is`) and the overlays `prepare` returns (by
+/// index), on `settings.threads` threads. `prepare` runs on this thread while the others open
+/// the environment; what it returns besides the overlays is handed back with the renders.
 ///
 /// If an extra thread cannot open the environment, the others (this one at least) render
 /// what it would have.
 pub(super) fn render<T>(
     renderer: &Renderer,
     settings: &RunSettings,
+    as_is: bool,
     prepare: impl FnOnce() -> Result<(T, Vec<Overlay>)>,
 ) -> Result<(T, Rendered)> {
     let extra = settings.threads.get() - 1;
@@ -88,7 +89,7 @@ pub(super) fn render<T>(
                 let Ok(own) = reopener.open() else {
                     return;
                 };
-                if w == 0 {
+                if w == 0 && as_is {
                     // The receiver lives until the scope ends: sending cannot fail.
                     let _ = done_tx.send((None, own.render(None)));
                 }
@@ -136,7 +137,7 @@ pub(super) fn render<T>(
         }
     }
     // Unless an extra thread rendered it (none started, or the first failed to open).
-    let before = before.unwrap_or_else(|| renderer.render(None));
+    let before = as_is.then(|| before.unwrap_or_else(|| renderer.render(None)));
     let jobs = jobs
         .into_iter()
         .map(|r| r.expect("this thread takes every job left"))
