@@ -215,3 +215,53 @@ fn probe_errors_are_reported_once_without_internal_frames() {
         assert!(!err.contains(internal), "{internal}: {err}");
     }
 }
+
+#[test]
+fn recursive_runs_classify_every_environment_like_the_single_commands() {
+    let (code, out, err) = tkstep(&[
+        "check",
+        "testdata/project/environments",
+        "--recursive",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "broken environments are failed rows: {err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let row = |path: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["path"] == path)
+            .unwrap_or_else(|| panic!("no row {path}: {rows:#}"))
+            .clone()
+    };
+    let done = row("mimir-read-write");
+    assert_eq!(done["status"], "skipped", "{done:#}");
+    assert!(
+        done["note"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean --plan to-microservices?"),
+        "{done:#}"
+    );
+    let unmet = row("mimir-no-ruler-bucket");
+    assert_eq!(unmet["status"], "failed", "{unmet:#}");
+    let error = unmet["error"].as_str().unwrap();
+    assert!(
+        error.contains("_config.ruler_storage_bucket_name"),
+        "{error}"
+    );
+    assert!(!error.contains("<tkstep query>"), "{error}");
+    let part_way = row("mimir-migration");
+    assert_eq!(part_way["status"], "failed", "{part_way:#}");
+    assert!(
+        part_way["error"].as_str().unwrap().contains("--from STEP"),
+        "{part_way:#}"
+    );
+    // Consul and DNS discovery: the prerequisites are chained, as for `check ENV`.
+    let consul = row("mimir-consul");
+    assert_eq!(consul["status"], "ok", "{consul:#}");
+    let (_, plan, _) = tkstep(&["plan", &env("mimir-consul"), "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(consul["steps"], plan.as_array().unwrap().len());
+    assert_eq!(plan[0]["id"], "consul.1");
+}
