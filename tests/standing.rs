@@ -265,3 +265,65 @@ fn recursive_runs_classify_every_environment_like_the_single_commands() {
     assert_eq!(consul["steps"], plan.as_array().unwrap().len());
     assert_eq!(plan[0]["id"], "consul.1");
 }
+
+/// Every bundled environment under every built-in plan: the plan renders every step and is
+/// checked (exit 0 or 3), or the environment is already where the plan leads (exit 0 and a
+/// "nothing … to do" message), or one clear message: for a Mimir-like environment it names the
+/// `_config` key to set or `--from`; for a broken one the environment's own error. Never a
+/// panic, never tkstep's internal frames, never the same line twice.
+#[test]
+fn every_environment_under_every_plan_gets_a_run_or_one_clear_message() {
+    let envs: Vec<String> = std::fs::read_dir(root().join("testdata/project/environments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(envs.len() >= 20, "{envs:?}");
+    let mut outcomes = std::collections::BTreeMap::new();
+    for name in &envs {
+        for plan in tkstep::plan::BUILTIN_PLANS {
+            let (code, out, err) = tkstep(&["check", &env(name), "--plan", plan]);
+            let case = format!("{name} --plan {plan}: exit {code}\n{err}");
+            // (Builtin calls in the environment's own files are its frames, not tkstep's.)
+            for internal in ["<tkstep query>", "panicked", "RUST_BACKTRACE"] {
+                assert!(!err.contains(internal), "{internal}: {case}");
+            }
+            if let Some(first) = err.lines().next().filter(|l| !l.is_empty()) {
+                assert_eq!(err.matches(first).count(), 1, "printed twice: {case}");
+            }
+            let mimir_like =
+                name.starts_with("mimir-") || name.starts_with("golden-") || name == "odd-names";
+            let outcome = match code {
+                0 | 3 if !out.is_empty() => "rendered",
+                0 => {
+                    assert!(err.starts_with("nothing "), "{case}");
+                    "done"
+                }
+                1 => {
+                    assert!(err.starts_with("Error: "), "{case}");
+                    assert_eq!(err.matches("Error: ").count(), 1, "{case}");
+                    if mimir_like {
+                        assert!(
+                            err.contains("_config.") || err.contains("--from STEP"),
+                            "{case}"
+                        );
+                    }
+                    "stopped"
+                }
+                _ => panic!("unexpected exit: {case}"),
+            };
+            outcomes.insert(format!("{name} {plan}"), outcome);
+        }
+    }
+    // Every plan renders from at least one bundled starting point.
+    for plan in tkstep::plan::BUILTIN_PLANS {
+        assert!(
+            outcomes
+                .iter()
+                .any(|(k, v)| k.ends_with(&format!(" {plan}")) && *v == "rendered"),
+            "{plan}: {outcomes:#?}"
+        );
+    }
+    assert_eq!(outcomes["mimir-consul to-read-write"], "rendered");
+    assert_eq!(outcomes["mimir-read-write to-read-write"], "done");
+    assert_eq!(outcomes["mimir-no-ruler-bucket to-read-write"], "stopped");
+}

@@ -374,9 +374,10 @@ impl Evaluator {
             let bindings = Bindings(vec![("value", value)]);
             let result = self
                 .state
-                .evaluate_snippet_with("<tkstep query>", expr, &bindings)
-                .map_err(|e| self.error(&e, None, Some(path)))?;
-            json::val_to_json(&result).map_err(|e| self.error(&e.error, None, Some(path)))
+                .evaluate_snippet_with(QUERY_SOURCE, expr, &bindings)
+                .map_err(|e| without_query_frames(self.error(&e, None, Some(path))))?;
+            json::val_to_json(&result)
+                .map_err(|e| without_query_frames(self.error(&e.error, None, Some(path))))
         })
     }
 
@@ -455,6 +456,40 @@ impl Evaluator {
             frames: errors::frames(err),
         }
     }
+}
+
+/// The virtual file name of the expressions [`Evaluator::evaluate_expr`] evaluates.
+const QUERY_SOURCE: &str = "<tkstep query>";
+
+/// `error` without the frames of the query expression itself: its own lines, the builtin calls
+/// it makes and their argument evaluations (an error raised by the environment's Jsonnet while
+/// a query reads it is reported with the environment's frames only), and without repeated
+/// lines (an error raised inside a builtin call is reported by the call again).
+fn without_query_frames(mut error: EvalError) -> EvalError {
+    let internal = |text: &str| {
+        let t = text.trim_start();
+        t.contains(QUERY_SOURCE) || t.starts_with("argument <") || t.contains("function <builtin")
+    };
+    let mut seen = std::collections::HashSet::new();
+    let lines: Vec<&str> = error
+        .message
+        .lines()
+        .filter(|line| !internal(line))
+        .filter(|line| seen.insert(*line))
+        .collect();
+    error.message = lines.join("\n");
+    error.frames.retain(|f| {
+        let in_query = f.location.as_ref().is_some_and(|l| l.file == QUERY_SOURCE);
+        !in_query && !internal(&f.description)
+    });
+    if error
+        .location
+        .as_ref()
+        .is_some_and(|l| l.file == QUERY_SOURCE)
+    {
+        error.location = error.frames.iter().find_map(|f| f.location.clone());
+    }
+    error
 }
 
 impl Drop for Evaluator {

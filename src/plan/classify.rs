@@ -126,6 +126,11 @@ pub fn assess(
     if from.is_some() {
         return Verdict::Proceed;
     }
+    // Not Mimir-like, or `_config` does not evaluate: rendering says so (with the
+    // environment's own error), not a list of keys to set.
+    if !matches!(read("deployment_mode"), ConfigRead::Value(Value::String(_))) {
+        return Verdict::Proceed;
+    }
     match name {
         CONSUL_TO_MEMBERLIST => consul(read),
         QUERY_SCHEDULER_RING => query_scheduler_ring(read),
@@ -377,9 +382,25 @@ mod tests {
         }
     }
 
-    fn assess_on(name: &str, from: Option<&str>, config: Value) -> Verdict {
+    /// `config` (in microservices mode unless it says otherwise).
+    fn assess_on(name: &str, from: Option<&str>, mut config: Value) -> Verdict {
         let plan = Plan::builtin(name, &Params::default()).unwrap();
+        if let Value::Object(map) = &mut config {
+            map.entry("deployment_mode")
+                .or_insert("microservices".into());
+        }
         assess(&plan, from, &mut reader(config))
+    }
+
+    #[test]
+    fn environments_without_a_readable_mode_are_left_to_the_render() {
+        for name in crate::plan::BUILTIN_PLANS {
+            let plan = Plan::builtin(name, &Params::default()).unwrap();
+            for config in [json!({}), json!({"deployment_mode": "error: syntax error"})] {
+                let v = assess(&plan, None, &mut reader(config.clone()));
+                assert_eq!(v, Verdict::Proceed, "{name} on {config}");
+            }
+        }
     }
 
     #[test]

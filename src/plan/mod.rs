@@ -129,13 +129,10 @@ pub enum PlanError {
         message: String,
     },
     /// Looking at the environment failed while adapting the plan. Shown in the user's terms:
-    /// the step and what was looked at, then the Jsonnet error without the frames of tkstep's
-    /// own probe code (and once: it is not also reported as the error's source).
-    #[error(
-        "adapting {} to the environment ({what}): {}",
-        step_words(step),
-        user_terms(error)
-    )]
+    /// the step and what was looked at, then the Jsonnet error (the evaluator leaves out the
+    /// frames of tkstep's own probe expressions; once: it is not also reported as the error's
+    /// source).
+    #[error("adapting {} to the environment ({what}): {}", step_words(step), error)]
     Probe {
         /// The step being adapted (`-` before the first step).
         step: String,
@@ -153,25 +150,6 @@ fn step_words(step: &str) -> String {
     } else {
         format!("step {step}")
     }
-}
-
-/// `error` as text without the frames of tkstep's own probe expressions (`<tkstep query>`,
-/// the builtin calls and argument evaluations they make) and without repeated lines (a
-/// Jsonnet error raised inside a builtin call is reported by the call again).
-fn user_terms(error: &crate::Error) -> String {
-    let text = error.to_string();
-    let mut seen = std::collections::HashSet::new();
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|line| {
-            let t = line.trim_start();
-            !(t.contains("<tkstep query>")
-                || t.starts_with("argument <")
-                || t.contains("function <builtin"))
-        })
-        .filter(|line| seen.insert(*line))
-        .collect();
-    lines.join("\n")
 }
 
 /// `path:line:column`, with the parts that are known.
