@@ -310,8 +310,11 @@ fn step(doc: &mut impl Doc, s: &RunbookStep) {
     }
     if let Some(c) = s.objects {
         let counts = format!(
-            "{} objects added, {} modified, {} removed.",
-            c.added, c.modified, c.removed
+            "{} object{} added, {} modified, {} removed.",
+            c.added,
+            if c.added == 1 { "" } else { "s" },
+            c.modified,
+            c.removed
         );
         doc.title("What changes", Lead::Counts(&counts));
         doc.list(false, &changes(doc, s));
