@@ -538,7 +538,7 @@ const CONSUL_MISTAKES: &[(&str, Rule, &str)] = &[
 fn every_catalogue_plan_passes_its_own_rule_set() {
     for (plan, case) in cases() {
         let findings = case.run.check();
-        assert_eq!(findings.exit_code(), 0, "{plan}:\n{}", findings.to_text());
+        assert!(!findings.has_errors(), "{plan}:\n{}", findings.to_text());
         let expected = if *plan == CONSUL_TO_MEMBERLIST {
             RuleSet::ConsulToMemberlist
         } else {
@@ -555,7 +555,7 @@ fn seeded_consul_mistakes_are_caught_at_their_step() {
     for (file, rule, step) in CONSUL_MISTAKES {
         let plan = Plan::from_file(&root().join("testdata/plans").join(file)).unwrap();
         let findings = PlanRun::new(&renderer, &plan, &params).unwrap().check();
-        assert_eq!(findings.exit_code(), 3, "{file}");
+        assert!(findings.has_errors(), "{file}");
         let first = findings
             .findings
             .iter()

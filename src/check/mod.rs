@@ -16,7 +16,7 @@
 //! use tkstep::mimir::Direction;
 //! let steps = vec![StepRender { id: "before".into(), name: "before".into(), manifests: vec![] }];
 //! let findings = check::run(&steps, Direction::ToReadWrite, None);
-//! assert_eq!(findings.exit_code(), 0);
+//! assert!(!findings.has_errors());
 //! ```
 //!
 //! Objects are identified by kind and name (namespaces are ignored: a plan renders one

@@ -88,13 +88,6 @@ impl Findings {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
-    /// 0 when no finding is an error, 3 (`tkstep check`'s code for an unsafe plan) otherwise.
-    /// The binary maps [`has_errors`](Self::has_errors) itself; this is the same mapping for
-    /// embedders.
-    pub fn exit_code(&self) -> u8 {
-        if self.has_errors() { 3 } else { 0 }
-    }
-
     /// Counts per severity.
     pub fn summary(&self) -> Summary {
         let count = |s| self.findings.iter().filter(|f| f.severity == s).count();

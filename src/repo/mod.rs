@@ -109,36 +109,6 @@ impl RepoReport {
     pub fn any_changes(&self) -> bool {
         self.envs.iter().any(EnvReport::has_changes)
     }
-
-    /// Exit code of `tkstep diff --recursive`: 1 (error) if any environment failed, else 16
-    /// (differences) when `exit_code` is set and the plan changes anything anywhere, else 0.
-    /// Skipped environments never count. The binary maps [`any_failed`](Self::any_failed) and
-    /// [`any_changes`](Self::any_changes) itself; this is the same mapping for embedders.
-    pub fn diff_exit_code(&self, exit_code: bool) -> u8 {
-        if self.any_failed() {
-            1
-        } else if exit_code && self.any_changes() {
-            16
-        } else {
-            0
-        }
-    }
-
-    /// Exit code of `tkstep check --recursive`: 1 (error) if any environment failed
-    /// (it wins: an environment that could not be checked at all matters more than a rule
-    /// error elsewhere, and a rule error cannot hide a failure), else
-    /// 3 (unsafe) if any environment has a rule error, else 0. Warnings and skipped environments
-    /// never count. The binary maps [`any_failed`](Self::any_failed) and
-    /// [`any_rule_errors`](Self::any_rule_errors) itself; this is the same mapping for embedders.
-    pub fn check_exit_code(&self) -> u8 {
-        if self.any_failed() {
-            1
-        } else if self.any_rule_errors() {
-            3
-        } else {
-            0
-        }
-    }
 }
 
 /// The time an environment gets in a recursive run unless told otherwise (listing it, then
