@@ -327,3 +327,75 @@ fn recursive_runs_resume_each_environment() {
     ]);
     assert_code(&from, 2);
 }
+
+#[test]
+fn overlays_written_mid_way_are_the_files_of_the_whole_plan() {
+    // Re-running `overlays` while the environment imports step 4.1's file writes the files of
+    // the steps after it with the names and bytes the first run gave them: nothing churns in a
+    // migration folder kept in git.
+    let project = Project::new("mimir-microservices", &["migration.libsonnet"]);
+    project.import_overlay(
+        "mimir-microservices",
+        "to-read-write",
+        6,
+        "migration.libsonnet",
+    );
+    let whole = project.dir.path().join("overlays");
+    let rest = project.dir.path().join("rest");
+    let o = tkstep(&["overlays", s(&project.env()), "--out", s(&rest)]);
+    assert_code(&o, 0);
+    let mut names: Vec<String> = fs::read_dir(&rest)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".libsonnet"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("07-5.1-store-gateway-leave-ring.libsonnet")
+    );
+    assert_eq!(names.len(), 9, "{names:?}");
+    for name in &names {
+        assert_eq!(
+            fs::read_to_string(rest.join(name)).unwrap(),
+            fs::read_to_string(whole.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // Export folders keep the whole plan's numbers too; the first one is the imported step's.
+    let out = project.dir.path().join("export");
+    let o = tkstep(&["export", s(&project.env()), "--out", s(&out)]);
+    assert_code(&o, 0);
+    let mut folders: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders[0], "06-scale-up-backend");
+    assert_eq!(folders[1], "07-store-gateway-leave-ring");
+    assert_eq!(folders.last().unwrap(), "15-final");
+}
+
+#[test]
+fn a_step_already_done_is_named_as_such() {
+    let project = Project::new("mimir-microservices", &["migration.libsonnet"]);
+    project.import_overlay(
+        "mimir-microservices",
+        "to-read-write",
+        6,
+        "migration.libsonnet",
+    );
+    for command in ["render", "diff"] {
+        let out = tkstep(&[command, s(&project.env()), "--step", "3.1"]);
+        assert_code(&out, 1);
+        let err = stderr(&out);
+        assert!(
+            err.contains(
+                "step 3.1 is done already: the environment imports the overlay of step 4.1"
+            ),
+            "{command}: {err}"
+        );
+    }
+    let next = tkstep(&["render", s(&project.env()), "--step", "5.1"]);
+    assert_code(&next, 0);
+}

@@ -22,7 +22,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::eval::Overlay;
-use crate::plan::{AdaptationKind, AdaptedPlan, Plan, State, Step, StepCheck};
+use crate::plan::{AdaptationKind, AdaptedPlan, State, Step, StepCheck};
 
 /// Width of header comment lines.
 const WIDTH: usize = 100;
@@ -88,9 +88,9 @@ pub fn file_name(number: usize, total: usize, step: &Step) -> String {
 }
 
 /// For every step of `plan`, its overlay file name (`None` for non-config steps).
-pub fn file_names(plan: &Plan) -> Vec<Option<String>> {
-    let total = plan.config_steps().count();
-    let mut names = vec![None; plan.steps.len()];
+pub fn file_names(plan: &AdaptedPlan) -> Vec<Option<String>> {
+    let total = plan.config_total();
+    let mut names = vec![None; plan.plan.steps.len()];
     for (number, index, step) in plan.config_steps() {
         names[index] = Some(file_name(number, total, step));
     }
@@ -103,7 +103,7 @@ impl AdaptedPlan {
     /// overlay file name, config steps only), `nothing_to_do` and `adaptations`
     /// (`[{kind, message}]`).
     pub fn to_json(&self) -> serde_json::Result<Value> {
-        let files = file_names(&self.plan);
+        let files = file_names(self);
         let steps = self
             .plan
             .steps
@@ -141,7 +141,7 @@ impl AdaptedPlan {
                 base.after, base.first, base.after
             ));
         }
-        let files = file_names(&self.plan);
+        let files = file_names(self);
         for (i, step) in self.plan.steps.iter().enumerate() {
             out.push('\n');
             out.push_str(&format!("{:<6} {:<32} {}", step.id, step.name, step.kind));
@@ -168,10 +168,9 @@ impl AdaptedPlan {
 
 /// The overlay files of every config step, in plan order.
 pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
-    let total = plan.plan.config_steps().count();
+    let total = plan.config_total();
     let states = plan.states();
-    plan.plan
-        .config_steps()
+    plan.config_steps()
         .map(|(number, index, _)| file(plan, number, total, index, &states[index]))
         .collect()
 }
@@ -179,9 +178,8 @@ pub fn files(plan: &AdaptedPlan) -> Vec<OverlayFile> {
 /// The overlay in effect after the step at `index`: the file of the last config step at or
 /// before it (`None` before the first config step, i.e. the environment as it is).
 pub fn for_step(plan: &AdaptedPlan, index: usize) -> Option<OverlayFile> {
-    let total = plan.plan.config_steps().count();
+    let total = plan.config_total();
     let (number, at, _) = plan
-        .plan
         .config_steps()
         .take_while(|(_, i, _)| *i <= index)
         .last()?;
@@ -429,7 +427,7 @@ fn header(plan: &AdaptedPlan, number: usize, total: usize, index: usize) -> Stri
 /// The README written next to the overlay files: how to wire an overlay into `main.jsonnet`
 /// and the list of steps. `env` is the environment path shown in `tk` commands.
 pub fn readme(plan: &AdaptedPlan, env: &str) -> String {
-    let files = file_names(&plan.plan);
+    let files = file_names(plan);
     let mut out = String::new();
     let _ = writeln!(out, "# Overlays for plan `{}`\n", plan.plan.name);
     let _ = writeln!(out, "{}\n", plan.plan.description);
@@ -515,7 +513,7 @@ pub fn detect_k8s_import(source: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Params, StepKind};
+    use crate::plan::{Params, Plan, StepKind};
 
     #[test]
     fn multi_line_promql_stays_inside_the_header_comment() {

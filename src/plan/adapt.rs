@@ -152,6 +152,15 @@ pub struct Base {
     pub after: String,
     /// Id of the plan's first step (the first one the base state covers).
     pub first: String,
+    /// Name of step `after`.
+    pub name: String,
+    /// How many config steps the whole plan has up to step `after` (its overlay's number):
+    /// the remaining overlays keep the whole plan's numbers.
+    pub numbered: usize,
+    /// How many config steps the whole plan has.
+    pub total: usize,
+    /// Ids of the steps no longer in the plan (up to `after`, in order).
+    pub done: Vec<String>,
     /// The cumulative state after step `after`.
     pub state: State,
 }
@@ -199,6 +208,40 @@ impl AdaptedPlan {
             .collect()
     }
 
+    /// Index of step `id` in [`AdaptedPlan::plan`]; a step the plan resumed after is an error
+    /// that says so ([`PlanError::StepDone`]).
+    pub fn index_of(&self, id: &str) -> Result<usize, PlanError> {
+        if let Some(base) = self
+            .base
+            .as_ref()
+            .filter(|b| b.done.iter().any(|d| d == id))
+        {
+            return Err(PlanError::StepDone {
+                id: id.to_string(),
+                after: base.after.clone(),
+            });
+        }
+        self.plan.index_of(id)
+    }
+
+    /// The config steps as (overlay number, index, step): numbered from 1, or after the
+    /// base's number when the plan resumes, so that every overlay keeps the number it has in
+    /// the whole plan.
+    pub fn config_steps(&self) -> impl Iterator<Item = (usize, usize, &Step)> {
+        let offset = self.base.as_ref().map_or(0, |b| b.numbered);
+        self.plan
+            .config_steps()
+            .map(move |(n, i, s)| (n + offset, i, s))
+    }
+
+    /// The number of the last overlay of the whole plan (the config steps, cut ones included).
+    pub fn config_total(&self) -> usize {
+        match &self.base {
+            Some(base) => base.total,
+            None => self.plan.config_steps().count(),
+        }
+    }
+
     /// The state before the first step: the base's, or empty.
     pub fn base_state(&self) -> State {
         self.base
@@ -218,13 +261,25 @@ impl AdaptedPlan {
             .map(|s| s.id.clone())
             .unwrap_or_default();
         let state = self.cumulative(index);
+        let name = self.plan.steps[index].name.clone();
+        let total = self.plan.config_steps().count();
+        let numbered = self
+            .plan
+            .config_steps()
+            .filter(|(_, i, _)| *i <= index)
+            .count();
         let cut: Vec<String> = self.plan.steps.drain(..=index).map(|s| s.id).collect();
         self.adaptations.retain(|a| !cut.contains(&a.step));
         self.plan.resume_after = None;
+        let done = cut;
         self.base = Some(Base {
             after: after.to_string(),
             first,
+            name,
+            numbered,
+            total,
             state,
+            done,
         });
         Ok(())
     }

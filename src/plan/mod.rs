@@ -100,6 +100,17 @@ pub enum PlanError {
         /// The plan's step ids.
         known: Vec<String>,
     },
+    /// The step is done already: the plan resumes after a later (or the same) step.
+    #[error(
+        "step {id} is done already: the environment imports the overlay of step {after}, and \
+         tkstep follows the steps after it (render the environment as it is without --step)"
+    )]
+    StepDone {
+        /// The id asked for.
+        id: String,
+        /// The step the plan resumes after.
+        after: String,
+    },
     /// The environment has no `_config.deployment_mode`: not a Mimir library of the
     /// `deployment_mode` era (Mimir 2.x), so the migration does not apply.
     #[error(

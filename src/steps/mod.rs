@@ -81,8 +81,12 @@ pub fn labels(plan: &AdaptedPlan) -> Vec<String> {
 
 /// [`labels`] for the overlay `files` of `plan` (as [`overlay::files`] lists them).
 fn labels_of(plan: &AdaptedPlan, files: &[OverlayFile]) -> Vec<String> {
-    let width = files.len().to_string().len().max(2);
-    let mut labels = vec![format!("{:0width$}-before", 0)];
+    let width = plan.config_total().to_string().len().max(2);
+    // A resumed plan starts from the state after its base step, labelled as that step's.
+    let mut labels = vec![match &plan.base {
+        Some(base) => format!("{:0width$}-{}", base.numbered, base.name),
+        None => format!("{:0width$}-before", 0),
+    }];
     for (i, file) in files.iter().enumerate() {
         let step = &plan.plan.steps[file.step_index];
         let name = if i + 1 == files.len() {
@@ -201,7 +205,7 @@ pub fn render_step_pair(
     id: &str,
 ) -> Result<(AdaptedPlan, Option<[RenderedStep; 2]>)> {
     let (plan, mut known) = adapt_plan_keeping_renders(renderer, plan, params)?;
-    let index = plan.plan.index_of(id)?;
+    let index = plan.index_of(id)?;
     let mut files = overlay::files(&plan);
     let Some(n) = files.iter().position(|f| f.step_index == index) else {
         return Ok((plan, None));
@@ -235,7 +239,7 @@ pub fn render_step_pair(
 /// Render only the state after step `id` (any step kind: a verify/route/wait step renders the
 /// state of the last config step before it).
 pub fn render_step(renderer: &Renderer, plan: &AdaptedPlan, id: &str) -> Result<Vec<Manifest>> {
-    let index = plan.plan.index_of(id)?;
+    let index = plan.index_of(id)?;
     match overlay::for_step(plan, index) {
         Some(file) => renderer.render(Some(&file.overlay())),
         None => renderer.render(overlay::base(plan).as_ref()),
