@@ -241,7 +241,14 @@ impl Runbook {
         }
         Runbook {
             plan: plan.plan.name.clone(),
-            description: plan.plan.description.clone(),
+            description: match &plan.base {
+                Some(base) => format!(
+                    "{} The environment already stands after step {} (it imports that step's \
+                     overlay): this runbook covers the steps after it.",
+                    plan.plan.description, base.after
+                ),
+                None => plan.plan.description.clone(),
+            },
             target: target.clone(),
             setup,
             before_findings: step_findings("before"),
