@@ -170,7 +170,7 @@ pub fn compare(
 /// Render step [`COMPARE_STEP`] of `plan` and compare every pair for the plan's zones.
 pub fn compare_env(renderer: &Renderer, plan: &AdaptedPlan) -> Result<Comparison> {
     let manifests = steps::render_step(renderer, plan, COMPARE_STEP)?;
-    let index = plan.plan.index_of(COMPARE_STEP)?;
+    let index = plan.index_of(COMPARE_STEP)?;
     let name = &plan.plan.steps[index].name;
     Ok(compare(&manifests, &plan.params.zones, COMPARE_STEP, name))
 }

@@ -103,7 +103,7 @@ pub enum PlanError {
     /// The step is done already: the plan resumes after a later (or the same) step.
     #[error(
         "step {id} is done already: the environment imports the overlay of step {after}, and \
-         tkstep follows the steps after it (render the environment as it is without --step)"
+         tkstep follows the steps after it"
     )]
     StepDone {
         /// The id asked for.
