@@ -188,24 +188,12 @@ impl AdaptedPlan {
     /// The cumulative state after the step at `index`, starting from [`AdaptedPlan::base`]
     /// when the plan resumes.
     pub fn cumulative(&self, index: usize) -> State {
-        let mut state = self.base_state();
-        for step in self.plan.steps.iter().take(index.saturating_add(1)) {
-            state.apply(&step.id, &step.change);
-        }
-        state
+        (self.base_state()).after(self.plan.steps.iter().take(index.saturating_add(1)))
     }
 
     /// The cumulative state after every step, in step order (see [`AdaptedPlan::cumulative`]).
     pub fn states(&self) -> Vec<State> {
-        let mut state = self.base_state();
-        self.plan
-            .steps
-            .iter()
-            .map(|step| {
-                state.apply(&step.id, &step.change);
-                state.clone()
-            })
-            .collect()
+        self.base_state().after_each(&self.plan.steps)
     }
 
     /// Index of step `id` in [`AdaptedPlan::plan`]; a step the plan resumed after is an error

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Change, OrderedMap, Plan, ReplicaOverride};
+use super::{Change, OrderedMap, Plan, ReplicaOverride, Step};
 
 /// A value together with the id of the step that last set it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,27 +109,37 @@ impl State {
     }
 }
 
+impl State {
+    /// This state with the deltas of `steps` merged in order.
+    pub fn after<'a>(mut self, steps: impl IntoIterator<Item = &'a Step>) -> State {
+        for step in steps {
+            self.apply(&step.id, &step.change);
+        }
+        self
+    }
+
+    /// The states after each of `steps`, starting from this one, in step order.
+    pub fn after_each<'a>(mut self, steps: impl IntoIterator<Item = &'a Step>) -> Vec<State> {
+        steps
+            .into_iter()
+            .map(|step| {
+                self.apply(&step.id, &step.change);
+                self.clone()
+            })
+            .collect()
+    }
+}
+
 impl Plan {
     /// The cumulative state after the step at `upto` (0-based, inclusive): the deltas of
     /// `steps[0..=upto]` merged. An index past the end gives the state after the last step.
     pub fn cumulative(&self, upto: usize) -> State {
-        let mut state = State::new();
-        for step in self.steps.iter().take(upto.saturating_add(1)) {
-            state.apply(&step.id, &step.change);
-        }
-        state
+        State::new().after(self.steps.iter().take(upto.saturating_add(1)))
     }
 
     /// The cumulative state after every step, in step order.
     pub fn states(&self) -> Vec<State> {
-        let mut state = State::new();
-        self.steps
-            .iter()
-            .map(|step| {
-                state.apply(&step.id, &step.change);
-                state.clone()
-            })
-            .collect()
+        State::new().after_each(&self.steps)
     }
 }
 
