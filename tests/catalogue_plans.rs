@@ -14,8 +14,8 @@ use tkstep::diff::DiffOptions;
 use tkstep::eval::EvalOptions;
 use tkstep::manifest::Manifest;
 use tkstep::plan::{
-    CONSUL_TO_MEMBERLIST, MEMBERLIST_CLUSTER_LABEL, Params, Plan, PlanFormat, QUERY_SCHEDULER_RING,
-    RULER_REMOTE_EVALUATION, write_plan,
+    CONSUL_TO_MEMBERLIST, MEMBERLIST_CLUSTER_LABEL, Params, Plan, PlanFormat, Prerequisite,
+    QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, chain, write_plan,
 };
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer, manifest};
@@ -579,4 +579,44 @@ fn seeded_consul_mistakes_are_caught_at_their_step() {
         out.contains("error[multikv-mirror-off-before-teardown]"),
         "{out}"
     );
+}
+
+/// Each seeded consul-to-memberlist mistake chained in front of `to-read-write` (as tkstep does
+/// on a Consul environment): the finding names the step as the chained run does
+/// (`consul.<N>`), and the chained step texts name chained ids too.
+#[test]
+fn seeded_consul_mistakes_in_a_chain_are_caught_at_their_chained_step() {
+    let renderer = open("mimir-consul");
+    let params = Params::default();
+    let to_read_write = Plan::to_read_write(&params);
+    for (file, rule, step) in CONSUL_MISTAKES {
+        let mut mistaken = Plan::from_file(&root().join("testdata/plans").join(file)).unwrap();
+        // Chained under the name of the plan it stands for: ids `consul.<N>`.
+        mistaken.name = CONSUL_TO_MEMBERLIST.into();
+        let prerequisite = Prerequisite {
+            plan: mistaken,
+            reason: "the test says so".into(),
+        };
+        let plan = chain(&[prerequisite], &to_read_write);
+        let run = PlanRun::new(&renderer, &plan, &params).unwrap();
+        assert!(
+            matches!(run.rule_set(), RuleSet::ReadWriteAfterConsul(_)),
+            "{file}"
+        );
+        let findings = run.check();
+        assert!(findings.has_errors(), "{file}");
+        let first = findings
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Error)
+            .unwrap();
+        assert_eq!(
+            (first.rule, first.step.as_str()),
+            (*rule, format!("consul.{step}").as_str()),
+            "{file}\n{}",
+            findings.to_text()
+        );
+        let text = findings.to_text();
+        assert!(text.contains(&format!("step consul.{step} (")), "{text}");
+    }
 }

@@ -145,6 +145,23 @@ fn consul_and_dns_envs_get_their_prerequisites_chained() {
     assert_eq!(pairs[7], ("qs.2", "query-scheduler-ring"));
     assert_eq!(pairs[8], ("1", "to-read-write"));
     assert_eq!(pairs.last().unwrap(), &("8", "to-read-write"));
+    // Chained step texts name the chained ids.
+    let prerequisites = |id: &str| {
+        let step = steps.iter().find(|s| s["id"] == id).unwrap();
+        step["prerequisites"].to_string()
+    };
+    for (id, needle) in [
+        ("consul.2", "Step consul.1 is rolled out"),
+        ("consul.3", "(step consul.2)"),
+        ("consul.6", "after step consul.5."),
+        ("qs.2", "(step qs.1)"),
+    ] {
+        assert!(
+            prerequisites(id).contains(needle),
+            "{id}: {}",
+            prerequisites(id)
+        );
+    }
     let (code, text, err) = tkstep(&["plan", &consul]);
     assert_eq!(code, 0, "{err}");
     assert!(

@@ -10,13 +10,20 @@
 //! read-write ids and say where they come from: `consul.1` … `consul.6` for
 //! `consul-to-memberlist`, `qs.1`, `qs.2` for `query-scheduler-ring`. Each carries
 //! [`Step::plan`](super::Step::plan), and the first step of each prerequisite says why it was
-//! added.
+//! added. The steps' texts follow their ids: "Step 1 is rolled out", "(step 3)" or
+//! "steps 2 to 4" in a prerequisite's step read "Step consul.1", "(step consul.3)",
+//! "steps consul.2 to consul.4" in the chain (see [`prefix_step_refs`]).
 
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
 use serde_json::Value;
 
 use super::classify::ConfigRead;
 use super::{
-    CONSUL_TO_MEMBERLIST, Params, Plan, PlanError, QUERY_SCHEDULER_RING, Standing, TO_READ_WRITE,
+    CONSUL_TO_MEMBERLIST, Params, Plan, PlanError, QUERY_SCHEDULER_RING, Standing, Step, StepCheck,
+    TO_READ_WRITE,
 };
 
 /// A plan to run before another one, and why.
@@ -97,9 +104,14 @@ pub fn chain(prerequisites: &[Prerequisite], plan: &Plan) -> Plan {
     for prerequisite in prerequisites {
         let source = &prerequisite.plan.name;
         let prefix = step_prefix(source);
+        let ids: BTreeSet<&str> = prerequisite
+            .plan
+            .steps
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
         for (i, step) in prerequisite.plan.steps.iter().enumerate() {
-            let mut step = step.clone();
-            step.id = format!("{prefix}.{}", step.id);
+            let mut step = prefixed(step, prefix, &ids);
             step.plan = Some(source.clone());
             if i == 0 {
                 step.description = format!(
@@ -124,6 +136,75 @@ pub fn chain(prerequisites: &[Prerequisite], plan: &Plan) -> Plan {
         steps,
         resume_after: None,
     }
+}
+
+/// `step` of a prerequisite plan whose step ids are `ids`, as it reads in the chain: its id,
+/// the ids of its `remove_jsonnet`, and every reference to a step of `ids` in its texts
+/// (description, prerequisites, check expectations and texts, wait reasons) behind `prefix`.
+fn prefixed(step: &Step, prefix: &str, ids: &BTreeSet<&str>) -> Step {
+    let text = |t: &str| prefix_step_refs(t, prefix, ids);
+    let mut step = step.clone();
+    step.id = format!("{prefix}.{}", step.id);
+    step.description = text(&step.description);
+    for p in &mut step.prerequisites {
+        *p = text(p);
+    }
+    for check in &mut step.checks {
+        match check {
+            StepCheck::Promql { expect, .. } | StepCheck::Ring { expect, .. } => {
+                *expect = text(expect);
+            }
+            StepCheck::Manual { text: t } => *t = text(t),
+        }
+    }
+    for wait in &mut step.waits {
+        wait.reason = text(&wait.reason);
+    }
+    for id in &mut step.change.remove_jsonnet {
+        if ids.contains(id.as_str()) {
+            *id = format!("{prefix}.{id}");
+        }
+    }
+    step
+}
+
+/// A step id as the catalogue writes them: `3`, `5.2`, `7.2a` (a sentence's full stop after
+/// it is not part of it).
+const STEP_ID: &str = r"[0-9][0-9A-Za-z]*(?:\.[0-9A-Za-z]+)*";
+
+/// `step N` / `Step N`, or `steps N to M` / `steps N, M and K` (`to`, `and`, `or`, `,`; lists
+/// only after the plural, so that "step 3, 2 replicas" stays one reference).
+static STEP_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:([Ss]teps) ({STEP_ID}(?:(?:, | to | and | or ){STEP_ID})*)|([Ss]tep) ({STEP_ID}))"
+    ))
+    .expect("valid step reference pattern")
+});
+
+static ONE_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(STEP_ID).expect("valid step id pattern"));
+
+/// `text` with every reference to one of `ids` (`step 2`, `Step 1`, `steps 2 to 4`) written
+/// with `prefix` (`step consul.2`, …). Numbers that are not ids of `ids` (another plan's step
+/// `5.2`, say) stay as they are.
+fn prefix_step_refs(text: &str, prefix: &str, ids: &BTreeSet<&str>) -> String {
+    STEP_REF
+        .replace_all(text, |caps: &Captures<'_>| {
+            let (word, list) = match (caps.get(1), caps.get(2)) {
+                (Some(word), Some(list)) => (word.as_str(), list.as_str()),
+                _ => (&caps[3], &caps[4]),
+            };
+            let list = ONE_ID.replace_all(list, |id: &Captures<'_>| {
+                let id = &id[0];
+                if ids.contains(id) {
+                    format!("{prefix}.{id}")
+                } else {
+                    id.to_string()
+                }
+            });
+            format!("{word} {list}")
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -175,6 +256,108 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), ids.len());
+    }
+
+    fn chained_consul_and_qs() -> Plan {
+        let params = Params::default();
+        let plan = Plan::to_read_write(&params);
+        let mut read = reader(json!({
+            "deployment_mode": "microservices",
+            "memberlist_ring_enabled": false,
+            "query_scheduler_service_discovery_mode": "dns",
+        }));
+        let pre = prerequisites(&plan, &params, &mut read).unwrap();
+        chain(&pre, &plan)
+    }
+
+    /// Every free text of a step, joined.
+    fn texts(step: &Step) -> String {
+        let mut out = vec![step.description.clone()];
+        out.extend(step.prerequisites.iter().cloned());
+        out.extend(step.checks.iter().map(ToString::to_string));
+        out.extend(step.waits.iter().map(|w| w.reason.clone()));
+        out.join("\n")
+    }
+
+    #[test]
+    fn chained_step_texts_name_the_chained_ids() {
+        let chained = chained_consul_and_qs();
+        let step = |id: &str| chained.steps.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(
+            step("consul.2").prerequisites,
+            ["Step consul.1 is rolled out on every component (each runs the multi KV store)."]
+        );
+        assert!(step("consul.3").prerequisites[0].contains("(step consul.2)"));
+        assert!(step("consul.4").prerequisites[0].contains("(step consul.3)"));
+        assert!(step("consul.5").prerequisites[0].contains("(step consul.4)"));
+        assert_eq!(
+            step("consul.6").prerequisites,
+            ["Every component restarted after step consul.5."]
+        );
+        assert!(step("qs.2").prerequisites[0].contains("(step qs.1)"));
+        // The reason of qs.1 speaks of to-read-write's own step 2: not rewritten.
+        assert!(
+            step("qs.1")
+                .description
+                .contains("in one rollout at step 2. ")
+        );
+        // No bare reference to a prerequisite's own step is left in any chained text.
+        let bare = Regex::new(r"\b[Ss]teps? [0-9]").unwrap();
+        for s in chained.steps.iter().filter(|s| s.plan.is_some()) {
+            let text = texts(s);
+            let text = text.replace("in one rollout at step 2", "");
+            assert!(!bare.is_match(&text), "{}: {text}", s.id);
+        }
+        // The plan's own steps are left alone.
+        let own = Plan::to_read_write(&Params::default());
+        assert_eq!(&chained.steps[8..], &own.steps[..]);
+    }
+
+    #[test]
+    fn step_references_are_rewritten_only_for_the_plans_own_ids() {
+        let ids: BTreeSet<&str> = ["1", "2", "3", "5", "7.2a"].into_iter().collect();
+        let p = |t: &str| prefix_step_refs(t, "consul", &ids);
+        assert_eq!(
+            p("Step 1 is done (step 2); after step 5."),
+            "Step consul.1 is done (step consul.2); after step consul.5."
+        );
+        assert_eq!(p("steps 1 to 3"), "steps consul.1 to consul.3");
+        assert_eq!(
+            p("Steps 1, 2 and 3 or 5"),
+            "Steps consul.1, consul.2 and consul.3 or consul.5"
+        );
+        assert_eq!(p("step 7.2a ran"), "step consul.7.2a ran");
+        // Not an id of the plan, not a step reference, or not at a word boundary.
+        assert_eq!(p("step 5.2 and step 4"), "step 5.2 and step 4");
+        assert_eq!(p("steps 1 to 4"), "steps consul.1 to 4");
+        assert_eq!(p("step 12, 2 replicas"), "step 12, 2 replicas");
+        assert_eq!(
+            p("footstep 1; stepping 2; 3 steps"),
+            "footstep 1; stepping 2; 3 steps"
+        );
+    }
+
+    #[test]
+    fn chained_remove_jsonnet_names_the_chained_ids() {
+        let mut first = Step::new("1", "a", crate::plan::StepKind::Config, "");
+        first.change.jsonnet = Some("{}".into());
+        let mut second = Step::new("2", "b", crate::plan::StepKind::Config, "see step 1");
+        second.change.remove_jsonnet = vec!["1".into()];
+        let pre = Prerequisite {
+            plan: Plan {
+                name: "custom".into(),
+                description: String::new(),
+                direction: None,
+                steps: vec![first, second],
+                resume_after: None,
+            },
+            reason: "why".into(),
+        };
+        let plan = Plan::to_read_write(&Params::default());
+        let chained = chain(&[pre], &plan);
+        assert_eq!(chained.steps[1].id, "custom.2");
+        assert_eq!(chained.steps[1].change.remove_jsonnet, ["custom.1"]);
+        assert_eq!(chained.steps[1].description, "see step custom.1");
     }
 
     #[test]
