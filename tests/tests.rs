@@ -9,6 +9,7 @@ mod diff_text;
 mod edges;
 mod env_discovery;
 mod eval_core;
+mod fixture_fidelity;
 mod gotemplate;
 mod manifest_process;
 mod plan_files;

@@ -22,20 +22,40 @@ local k = import 'ksonnet-util/kausal.libsonnet';
     consul: 'consul:1.5.3',
     consulSidekick: 'weaveworks/consul-sidekick:master-f18ad13',
     consulExporter: 'prom/consul-exporter:v0.5.0',
+    statsdExporter: 'prom/statsd-exporter:v0.12.2',
   },
 
   consul: if !$._config.consul_enabled then null else {
     local name = 'consul',
+    local envVar = k.core.v1.envVar,
+    local consul = self,
 
     consul_config_map:
       configMap.new(name)
       + configMap.withData({
-        'consul-config.json': std.manifestJsonEx({
+        // One line, the way std.toString writes an object.
+        'consul-config.json': std.toString({
           leave_on_terminate: true,
           raft_snapshot_threshold: 128,
           raft_trailing_logs: 10000,
+          // Consul's own metrics go to the statsd-exporter sidecar.
           telemetry: { dogstatsd_addr: '127.0.0.1:9125' },
-        }, '  '),
+        }),
+        // How the statsd-exporter names what Consul sends it (a few series only).
+        mapping: |||
+          mappings:
+          - match: consul.raft.leader.lastContact
+            name: consul_raft_leader_last_contact
+            labels: {}
+          - match: consul.raft.commitTime
+            name: consul_raft_commit_time
+            labels: {}
+          - match: consul.http.*.*
+            name: consul_http_request
+            labels:
+              method: $1
+              path: /$2
+        |||,
       }),
 
     consul_container::
@@ -47,34 +67,70 @@ local k = import 'ksonnet-util/kausal.libsonnet';
         '-client=0.0.0.0',
         '-config-file=/etc/config/consul-config.json',
         '-bootstrap-expect=%d' % $._config.consul_replicas,
+        '-ui-content-path=/%s/consul/' % $._config.namespace,
       ])
+      + container.withEnv([envVar.new('CHECKPOINT_DISABLE', '1')])
       + container.withPorts([
         containerPort.new('server', 8300),
         containerPort.new('serf', 8301),
         containerPort.new('client', 8400),
         containerPort.new('api', 8500),
       ])
-      + $.util.resourcesRequests('100m', '500Mi'),
+      + $.util.resourcesRequests('4', '4Gi'),
 
     consul_sidekick_container::
       container.new('sidekick', $._images.consulSidekick)
-      + container.withArgs(['--namespace=%s' % $._config.namespace, '--pod-ip=$(POD_IP)'])
-      + container.withEnv([k.core.v1.envVar.fromFieldPath('POD_IP', 'status.podIP')]),
+      + container.withArgs(['--namespace=$(POD_NAMESPACE)', '--pod-name=$(POD_NAME)'])
+      + container.withEnv([
+        envVar.fromFieldPath('POD_NAMESPACE', 'metadata.namespace'),
+        envVar.fromFieldPath('POD_NAME', 'metadata.name'),
+      ]),
+
+    consul_statsd_exporter_container::
+      container.new('statsd-exporter', $._images.statsdExporter)
+      + container.withArgs([
+        '--web.listen-address=:8000',
+        '--statsd.mapping-config=/etc/config/mapping',
+      ])
+      + container.withPorts([containerPort.new('http-metrics', 8000)]),
 
     consul_exporter_container::
       container.new('consul-exporter', $._images.consulExporter)
-      + container.withArgs(['--consul.server=localhost:8500'])
+      + container.withArgs([
+        '--consul.server=localhost:8500',
+        '--web.listen-address=:9107',
+        '--consul.timeout=1s',
+        '--no-consul.health-summary',
+        '--consul.allow_stale',
+      ])
       + container.withPorts([containerPort.new('http-metrics', 9107)]),
 
     consul_deployment:
       deployment.new(name, $._config.consul_replicas, [
         self.consul_container,
         self.consul_sidekick_container,
+        self.consul_statsd_exporter_container,
         self.consul_exporter_container,
       ])
-      + deployment.spec.template.spec.withServiceAccountName('consul-sidekick')
+      // Pods restart when the configuration changes.
+      + deployment.spec.template.metadata.withAnnotationsMixin({
+        'consul-hash': std.md5(std.toString(consul.consul_config_map)),
+      })
+      + deployment.spec.template.spec.withServiceAccount('consul-sidekick')
       + $.util.configVolumeMount(name, '/etc/config')
-      + $.util.antiAffinity,
+      // Consul's data lives in memory: a restarted pod rejoins empty.
+      + $.util.emptyVolumeMount('data', '/consul/data/', volumeMixin={ emptyDir: { medium: 'Memory' } })
+      + $.util.antiAffinity
+      // Keep Consul off the ingesters' nodes too.
+      + {
+        spec+: { template+: { spec+: { affinity+: { podAntiAffinity+: {
+          requiredDuringSchedulingIgnoredDuringExecution+: [{
+            labelSelector: { matchLabels: { name: 'ingester' } },
+            namespaces: [$._config.namespace],
+            topologyKey: 'kubernetes.io/hostname',
+          }],
+        } } } } },
+      },
 
     consul_service:
       $.util.serviceFor(self.consul_deployment),
