@@ -245,6 +245,88 @@ fn query_scheduler_ring_moves_schedulers_before_their_clients() {
     assert!(!args.contains("-query-frontend.scheduler-address=query-scheduler-discovery."));
 }
 
+/// The container args and port names of Deployment `name` after step `n` of `plan`.
+fn deployment_args(plan: &str, n: usize, name: &str) -> (Vec<String>, Vec<String>) {
+    let m = case(plan).run.steps[n]
+        .manifests
+        .iter()
+        .find(|m| m.kind() == "Deployment" && m.name() == name)
+        .unwrap_or_else(|| panic!("Deployment/{name} after step {n}"));
+    let container = &m.to_value()["spec"]["template"]["spec"]["containers"][0];
+    let strings = |v: &serde_json::Value, key: Option<&str>| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| key.map_or(x, |k| &x[k]).as_str())
+            .map(str::to_string)
+            .collect()
+    };
+    (
+        strings(&container["args"], None),
+        strings(&container["ports"], Some("name")),
+    )
+}
+
+/// `../shared/migrations.md` §2 and `mimir-facts.md` §6: in step 1 the schedulers (and the
+/// ruler's) get the ring lifecycler flags (`-query-scheduler.service-discovery-mode=ring`,
+/// `-query-scheduler.ring.*`), memberlist flags and the gossip port while their clients keep
+/// their DNS address; in step 2 the clients drop the address and get the discovery mode and
+/// the ring's store flags, and query-frontends join memberlist.
+#[test]
+fn query_scheduler_ring_flags_go_to_schedulers_first_then_to_their_clients() {
+    let plan = QUERY_SCHEDULER_RING;
+    let has = |args: &[String], flag: &str| args.iter().any(|a| a.starts_with(flag));
+    for scheduler in ["query-scheduler", "ruler-query-scheduler"] {
+        let (before, _) = deployment_args(plan, 0, scheduler);
+        assert!(!has(&before, "-query-scheduler.ring."), "{before:?}");
+        let (args, ports) = deployment_args(plan, 1, scheduler);
+        for flag in [
+            "-query-scheduler.service-discovery-mode=ring",
+            "-query-scheduler.ring.store=memberlist",
+            "-memberlist.join=dns+gossip-ring.",
+        ] {
+            assert!(has(&args, flag), "{scheduler} step 1: {flag} in {args:?}");
+        }
+        assert!(ports.contains(&"gossip-ring".to_string()), "{ports:?}");
+    }
+    for (client, address) in [
+        ("querier", "-querier.scheduler-address="),
+        ("query-frontend", "-query-frontend.scheduler-address="),
+        ("ruler-querier", "-querier.scheduler-address="),
+        ("ruler-query-frontend", "-query-frontend.scheduler-address="),
+    ] {
+        let (args, ports) = deployment_args(plan, 1, client);
+        assert!(has(&args, address), "{client} step 1: {args:?}");
+        assert!(
+            !has(&args, "-query-scheduler."),
+            "{client} step 1: {args:?}"
+        );
+        let frontend = client.ends_with("query-frontend");
+        if frontend {
+            assert!(!has(&args, "-memberlist."), "{client} step 1: {args:?}");
+            assert!(!ports.contains(&"gossip-ring".to_string()), "{ports:?}");
+        }
+        let (args, ports) = deployment_args(plan, 2, client);
+        assert!(!has(&args, address), "{client} step 2: {args:?}");
+        for flag in [
+            "-query-scheduler.service-discovery-mode=ring",
+            "-query-scheduler.ring.store=memberlist",
+            "-memberlist.join=dns+gossip-ring.",
+        ] {
+            assert!(has(&args, flag), "{client} step 2: {flag} in {args:?}");
+        }
+        // The ruler's read path has schedulers of its own, in a ring of their own.
+        assert_eq!(
+            has(&args, "-query-scheduler.ring.prefix=ruler-query-scheduler/"),
+            client.starts_with("ruler-"),
+            "{client} step 2: {args:?}"
+        );
+        if frontend {
+            assert!(ports.contains(&"gossip-ring".to_string()), "{ports:?}");
+        }
+    }
+}
+
 #[test]
 fn ruler_remote_evaluation_starts_the_read_path_before_the_ruler_uses_it() {
     let plan = RULER_REMOTE_EVALUATION;
