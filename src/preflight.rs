@@ -22,7 +22,7 @@ use crate::Result;
 use crate::overlay::{self, Header};
 use crate::plan::EnvProbe;
 use crate::plan::{
-    ConfigRead, Params, Plan, PlanError, PlanSource, Prerequisite, TO_READ_WRITE, Verdict,
+    ConfigRead, Params, Plan, PlanError, PlanSource, Prerequisite, Verdict, prerequisite_plans,
 };
 use crate::render::Renderer;
 use crate::steps::{RendererProbe, select_plan};
@@ -198,7 +198,7 @@ pub fn prepare(
         None => plan,
         Some(from) => {
             let rest = crate::plan::remaining_after(&plan, from)?;
-            if !rest.steps.iter().any(|s| s.is_config()) {
+            if !changes_anything(&rest) {
                 return Ok(Preparation::Done(format!(
                     "nothing left to do: no step after {from} of plan {} changes the environment",
                     plan.name
@@ -215,6 +215,11 @@ pub fn prepare(
     })))
 }
 
+/// Whether any step of `plan` changes the environment (a config step).
+fn changes_anything(plan: &Plan) -> bool {
+    plan.steps.iter().any(|s| s.is_config())
+}
+
 /// Whether prerequisite plans are chained in front of the plan.
 fn chains(source: &PlanSource, options: &FollowOptions) -> bool {
     matches!(source, PlanSource::Builtin(_)) && !options.no_prerequisites && options.from.is_none()
@@ -229,21 +234,14 @@ fn resumable_names(
 ) -> Result<Vec<String>> {
     let name = match source {
         PlanSource::Builtin(name) => name.clone(),
+        PlanSource::Plan(plan) => plan.name.clone(),
         _ => select_plan(source, params, None)?.0.name,
     };
-    let mut names = vec![name.clone()];
-    if name == TO_READ_WRITE
-        && matches!(source, PlanSource::Builtin(_))
-        && !options.no_prerequisites
-    {
-        names.extend(
-            [
-                crate::plan::CONSUL_TO_MEMBERLIST,
-                crate::plan::QUERY_SCHEDULER_RING,
-            ]
-            .map(String::from),
-        );
+    let mut names = Vec::new();
+    if matches!(source, PlanSource::Builtin(_)) && !options.no_prerequisites {
+        names.extend(prerequisite_plans(&name).iter().map(|p| p.to_string()));
     }
+    names.push(name);
     Ok(names)
 }
 
@@ -304,8 +302,7 @@ fn resume(
         Verdict::Stop(message) => return Ok(Preparation::Stop(message)),
         Verdict::Proceed | Verdict::Done(_) => {}
     }
-    let rest = crate::plan::remaining_after(&plan, &step)?;
-    if !rest.steps.iter().any(|s| s.is_config()) {
+    if !changes_anything(&crate::plan::remaining_after(&plan, &step)?) {
         return Ok(Preparation::Done(format!(
             "nothing left to do: the environment imports {}, the last step of the plan that \
              changes it",

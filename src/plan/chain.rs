@@ -44,6 +44,14 @@ pub fn step_prefix(plan: &str) -> &str {
     }
 }
 
+/// The plans [`prerequisites`] may chain in front of the plan named `plan`, in chain order.
+pub fn prerequisite_plans(plan: &str) -> &'static [&'static str] {
+    match plan {
+        TO_READ_WRITE => &[CONSUL_TO_MEMBERLIST, QUERY_SCHEDULER_RING],
+        _ => &[],
+    }
+}
+
 /// The prerequisites of `plan` on an environment whose `_config` keys `read` returns: for
 /// `to-read-write` starting from microservices mode, `consul-to-memberlist` when the rings use
 /// Consul and `query-scheduler-ring` when query-schedulers are found through DNS (in that
@@ -53,7 +61,7 @@ pub fn prerequisites(
     params: &Params,
     read: &mut dyn FnMut(&str) -> ConfigRead,
 ) -> Result<Vec<Prerequisite>, PlanError> {
-    if plan.name != TO_READ_WRITE {
+    if prerequisite_plans(&plan.name).is_empty() {
         return Ok(Vec::new());
     }
     let value = |read: &mut dyn FnMut(&str) -> ConfigRead, key: &str| match read(key) {

@@ -51,7 +51,7 @@ pub use catalogue::{
     QUERY_SCHEDULER_RING, RULER_REMOTE_EVALUATION, catalogue, catalogue_text, fill_cluster_label,
     valid_cluster_label,
 };
-pub use chain::{Prerequisite, chain, prerequisites, step_prefix};
+pub use chain::{Prerequisite, chain, prerequisite_plans, prerequisites, step_prefix};
 pub use classify::{ConfigRead, Standing, Unmet, Verdict, assess, remaining_after};
 pub use cumulative::{Sourced, State};
 pub use file::{PlanFormat, write_plan};
