@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use tkstep::check::{Rule, RuleSet, Severity};
@@ -20,7 +19,7 @@ use tkstep::plan::{
 use tkstep::steps::PlanRun;
 use tkstep::{OpenOptions, Renderer, manifest};
 
-use crate::common::{oracle, recorded};
+use crate::common::{oracle, recorded, run_tkstep as tkstep};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -486,19 +485,6 @@ fn recorded_catalogue_step_renders_are_what_go_jsonnet_renders() {
         }
         recorded::prune(&format!("go-jsonnet/catalogue/{plan}"), &names);
     }
-}
-
-fn tkstep(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tkstep"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

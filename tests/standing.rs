@@ -2,24 +2,11 @@
 //! (exit 1 naming `--from STEP`, and `--from` following the remaining steps), or lacking a
 //! `_config` value the plan needs (exit 1, one message naming the key; no Jsonnet trace).
 
+use crate::common::run_tkstep as tkstep;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tkstep(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tkstep"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn env(name: &str) -> String {

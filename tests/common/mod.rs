@@ -94,6 +94,16 @@ pub fn assert_same_text(what: &str, got: &str, want: &str) {
     );
 }
 
+/// Run the `tkstep` binary from the crate root: (exit code, stdout, stderr).
+pub fn run_tkstep(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tkstep"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
 /// What a `tkstep` run printed on stdout.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
