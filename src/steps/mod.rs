@@ -213,13 +213,14 @@ pub fn render_step_pair(
     let mut labels = labels_of(&plan, &files);
     let mut render = |file: Option<OverlayFile>, label: String| -> Result<RenderedStep> {
         let manifests = match &file {
-            None => match overlay::base(&plan) {
-                Some(base) => match known.remove(base.code.as_str()) {
+            // The state the plan starts from: the base overlay's, or the environment as it is.
+            None => {
+                let base = overlay::base(&plan);
+                match base.as_ref().and_then(|b| known.remove(b.code.as_str())) {
                     Some(found) => found,
-                    None => renderer.render(Some(&base))?,
-                },
-                None => renderer.render(None)?,
-            },
+                    None => renderer.render(base.as_ref())?,
+                }
+            }
             Some(f) => match known.remove(f.body()) {
                 Some(found) => found,
                 None => renderer.render(Some(&f.overlay()))?,
