@@ -28,6 +28,7 @@ fn options(name: Option<&str>, jobs: Option<usize>) -> RunOptions {
         params: Params::default(),
         follow: Default::default(),
         name: name.map(str::to_string),
+        selector: None,
         jobs,
         timeout: Some(repo::DEFAULT_TIMEOUT),
     }

@@ -16,7 +16,7 @@
 //!   document, and so is what the Go oracle writes.
 //! - errors, merge strategies, `--skip-manifest`, `--recursive`, step folders with `--format`.
 
-use crate::common::{assert_code, stderr};
+use crate::common::{assert_code, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -687,4 +687,136 @@ fn format_applies_inside_step_folders() {
     let mut check: Vec<&str> = args.to_vec();
     check.push("--check");
     assert_code(&tkstep(&check), 0);
+}
+
+/// A Tanka project in a temporary directory: static environments `a` (team a), `b` (team b)
+/// and `c` (no labels), and an inline file with `dev` (team a, tier dev) and `prod` (team b).
+fn labelled_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("jsonnetfile.json"), "{}").unwrap();
+    let config_map = |name: &str| {
+        format!(
+            "{{ cm: {{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {{ name: '{name}' }}, \
+             data: {{ x: '1' }} }} }}\n"
+        )
+    };
+    for (name, labels) in [
+        ("a", r#"{"team": "a"}"#),
+        ("b", r#"{"team": "b"}"#),
+        ("c", "{}"),
+    ] {
+        let env = root.join("environments").join(name);
+        std::fs::create_dir_all(&env).unwrap();
+        std::fs::write(
+            env.join("spec.json"),
+            format!(
+                r#"{{"apiVersion": "tanka.dev/v1alpha1", "kind": "Environment",
+                    "metadata": {{"name": "environments/{name}", "labels": {labels}}},
+                    "spec": {{"namespace": "ns-{name}"}}}}"#
+            ),
+        )
+        .unwrap();
+        std::fs::write(env.join("main.jsonnet"), config_map(name)).unwrap();
+    }
+    let inline = root.join("environments/inline");
+    std::fs::create_dir_all(&inline).unwrap();
+    let env = |name: &str, labels: &str| {
+        format!(
+            "{name}: {{ apiVersion: 'tanka.dev/v1alpha1', kind: 'Environment', \
+             metadata: {{ name: 'inline-{name}', labels: {labels} }}, \
+             spec: {{ namespace: 'ns-{name}' }}, data: {} }}",
+            config_map(name).trim_end()
+        )
+    };
+    std::fs::write(
+        inline.join("main.jsonnet"),
+        format!(
+            "{{ {}, {} }}\n",
+            env("dev", "{ team: 'a', tier: 'dev' }"),
+            env("prod", "{ team: 'b' }")
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// The ConfigMaps (one per environment, named after it) a `manifest.json` lists.
+fn exported_envs(out: &Path) -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let map: BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+    map.keys()
+        .map(|file| {
+            let name = file.rsplit_once("ConfigMap-").unwrap().1;
+            name.trim_end_matches(".yaml").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn recursive_export_selects_environments_by_label() {
+    let project = labelled_project();
+    let envs = project.path().join("environments");
+    let run = |selector: &str, out: &str| {
+        let out = project.path().join(out);
+        let o = tkstep(&[
+            "export",
+            envs.to_str().unwrap(),
+            "-r",
+            "-l",
+            selector,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_code(&o, 0);
+        exported_envs(&out)
+    };
+    let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    assert_eq!(run("team=a", "o1"), names(&["a", "dev"]));
+    assert_eq!(run("team!=a", "o2"), names(&["b", "c", "prod"]));
+    assert_eq!(run("team in (a,b),!tier", "o3"), names(&["a", "b", "prod"]));
+    assert_eq!(run("tier", "o4"), names(&["dev"]));
+
+    // A bad selector is a usage error; -l needs --recursive.
+    let o = tkstep(&[
+        "export",
+        envs.to_str().unwrap(),
+        "-r",
+        "-l",
+        "team in (a",
+        "--out",
+        "x",
+    ]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("'(' without ')'"), "{}", stderr(&o));
+    let o = tkstep(&[
+        "export",
+        envs.to_str().unwrap(),
+        "-l",
+        "team=a",
+        "--out",
+        "x",
+    ]);
+    assert_code(&o, 2);
+
+    // diff/check --recursive select the same way (these environments are not Mimir-like:
+    // skipped rows, one per selected environment).
+    let o = tkstep(&[
+        "check",
+        envs.to_str().unwrap(),
+        "-r",
+        "-l",
+        "team=a",
+        "--json",
+    ]);
+    assert_code(&o, 0);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut selected: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    selected.sort();
+    assert_eq!(selected, ["environments/a", "inline-dev"]);
 }

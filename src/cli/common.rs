@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use tkstep::env::Selector;
 use tkstep::manifest::Targets;
 use tkstep::plan::{
     AdaptedPlan, BUILTIN_PLANS, Params, Plan, PlanSource, ReadScaling, TO_READ_WRITE,
@@ -299,6 +300,11 @@ fn k8s_import(text: &str) -> Result<String, String> {
     } else {
         Ok(text.to_string())
     }
+}
+
+/// `-l/--selector`: a Kubernetes label selector over environment labels.
+pub fn selector(text: &str) -> Result<Selector, String> {
+    Selector::parse(text).map_err(|e| e.reason)
 }
 
 /// `-t/--target`: a valid expression (compiled again with the others by [`TargetArgs::compile`]).

@@ -79,6 +79,11 @@ pub struct ExportArgs {
     /// With --recursive: number of environments evaluated at once (default: one per core).
     #[arg(long, short = 'j', value_name = "N", requires = "recursive")]
     pub jobs: Option<usize>,
+    /// With --recursive: only environments whose metadata.labels match this Kubernetes label
+    /// selector (e.g. `team=mimir`, `tier in (prod,staging)`, `!legacy`), as `tk export -l`.
+    #[arg(long, short = 'l', value_name = "SELECTOR", requires = "recursive",
+          value_parser = super::common::selector)]
+    pub selector: Option<tkstep::env::Selector>,
     #[command(flatten)]
     pub targets: TargetArgs,
     #[command(flatten)]
@@ -277,7 +282,7 @@ fn run_recursive(args: &ExportArgs, targets: &Targets) -> anyhow::Result<Exit> {
     let envs: Vec<_> = found
         .envs
         .into_iter()
-        .filter(|e| args.env.name.as_ref().is_none_or(|n| *n == e.name))
+        .filter(|e| e.is_selected(args.env.name.as_deref(), args.selector.as_ref()))
         .collect();
     let rendered: Vec<Result<(Environment, Vec<Manifest>), String>> =
         repo::par_map(&envs, args.jobs, |env| {

@@ -34,6 +34,11 @@ pub struct RecursiveArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", requires = "recursive",
           value_parser = parse_timeout)]
     pub timeout: Duration,
+    /// With --recursive: only environments whose metadata.labels match this Kubernetes label
+    /// selector (e.g. `team=mimir`, `tier in (prod,staging)`, `!legacy`), as `tk export -l`.
+    #[arg(long, short = 'l', value_name = "SELECTOR", requires = "recursive",
+          value_parser = super::common::selector)]
+    pub selector: Option<tkstep::env::Selector>,
 }
 
 /// `--timeout`: a duration such as `90s`, `5m` or `1h 30m`; `0` (no limit) is [`Duration::ZERO`].
@@ -108,6 +113,7 @@ fn run(
         params: plan.params()?,
         follow: FollowOptions::default().no_prerequisites(plan.no_prerequisites),
         name: env.name.clone(),
+        selector: recursive.selector.clone(),
         jobs: recursive.jobs,
         timeout: (!recursive.timeout.is_zero()).then_some(recursive.timeout),
     };

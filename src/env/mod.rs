@@ -18,6 +18,7 @@ mod find;
 mod inline;
 mod label;
 mod paths;
+mod selector;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub(crate) use decode::go_type;
 pub use find::find_environments;
 pub use inline::select_inline;
 pub use paths::ProjectPaths;
+pub use selector::{Selector, SelectorError};
 pub use spec::{Environment, ExpectVersions, Metadata, ResourceDefaults, Spec};
 
 /// The documentation page Tanka's discovery errors point to.

@@ -1,6 +1,7 @@
 //! Finding every Tanka environment below a directory, the way `tk env list` / `tk export -r`
 //! do it.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::bounded::{Outcome, map_bounded};
-use crate::env::{EnvError, Environment, ProjectPaths, find_environments};
+use crate::env::{EnvError, Environment, ProjectPaths, Selector, find_environments};
 use crate::{Error, OpenOptions, Renderer, Result};
 
 /// Whether an environment is described by a `spec.json` or by an `Environment` object.
@@ -35,9 +36,18 @@ pub struct EnvRef {
     /// The `main.jsonnet` file, as found by the walk.
     #[serde(skip)]
     pub entrypoint: PathBuf,
+    /// Tanka's `metadata.labels` (what `-l/--selector` matches).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl EnvRef {
+    /// Whether the environment is selected by `--name` (its name exactly) and `-l/--selector`
+    /// (its labels), as `tk export -r` selects them; `None` selects everything.
+    pub fn is_selected(&self, name: Option<&str>, selector: Option<&Selector>) -> bool {
+        name.is_none_or(|n| n == self.name) && selector.is_none_or(|s| s.matches(&self.labels))
+    }
+
     /// How the environment is shown to people: its path, plus `[name]` for inline environments
     /// (their path does not identify them).
     pub fn display(&self) -> String {
@@ -152,22 +162,33 @@ fn list_file(walked: &Path, file: &Path) -> Result<Vec<EnvRef>, DiscoveryError> 
         kind,
         error: e.to_string(),
     };
-    let entry = |name: String| EnvRef {
+    let entry = |env: &Environment| EnvRef {
         path: path.clone(),
-        name,
+        name: env.name().to_string(),
         kind,
         entrypoint: file.to_path_buf(),
+        labels: env.metadata.labels.clone(),
     };
     let paths = ProjectPaths::resolve(file).map_err(|e| fail(e.into()))?;
     if kind == EnvKind::Static {
         let env = Environment::load_static(&paths).map_err(|e| fail(e.into()))?;
-        return Ok(vec![entry(env.name().to_string())]);
+        return Ok(vec![entry(&env)]);
     }
     match Renderer::open(file, &OpenOptions::default()) {
-        Ok(renderer) => Ok(vec![entry(renderer.environment().name().to_string())]),
-        Err(Error::Env(EnvError::MultipleEnvironments { names, .. })) => {
-            Ok(names.into_iter().map(entry).collect())
-        }
+        Ok(renderer) => Ok(vec![entry(renderer.environment())]),
+        // Each one by its exact name (listing them again; files with several are rare).
+        Err(Error::Env(EnvError::MultipleEnvironments { names, .. })) => names
+            .into_iter()
+            .map(|name| {
+                let options = OpenOptions {
+                    name: Some(name),
+                    ..OpenOptions::default()
+                };
+                Renderer::open(file, &options)
+                    .map(|r| entry(r.environment()))
+                    .map_err(fail)
+            })
+            .collect(),
         Err(Error::Env(
             EnvError::NoMatchingEnvironment { .. } | EnvError::NotAnEnvironment { .. },
         )) => Ok(Vec::new()),

@@ -30,6 +30,7 @@
 //!     params: Params::default(),
 //!     follow: Default::default(),
 //!     name: None,
+//!     selector: None,
 //!     jobs: None,
 //!     timeout: Some(repo::DEFAULT_TIMEOUT),
 //! };
@@ -125,7 +126,7 @@ pub fn run(dir: &Path, options: &RunOptions, progress: &dyn Progress) -> Result<
     let envs: Vec<EnvRef> = found
         .envs
         .into_iter()
-        .filter(|e| options.name.as_ref().is_none_or(|n| *n == e.name))
+        .filter(|e| e.is_selected(options.name.as_deref(), options.selector.as_ref()))
         .collect();
     let mut rows: Vec<EnvReport> = Vec::new();
     if options.name.is_none() {

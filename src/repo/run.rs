@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub follow: FollowOptions,
     /// Keep only environments whose `metadata.name` is exactly this (`tk export -r --name`).
     pub name: Option<String>,
+    /// Keep only environments whose `metadata.labels` match this (`tk export -r -l`).
+    pub selector: Option<crate::env::Selector>,
     /// Evaluator threads in all (`None`: one per core), shared by the environments: as many
     /// environments run at once, each on `jobs / environments` threads (at least one).
     pub jobs: Option<usize>,
