@@ -413,50 +413,19 @@ fn errors_are_tankas_and_write_nothing() {
         stderr(&o)
     );
     assert!(!out.exists(), "nothing written");
-    // Functions tkstep does not have, or nobody has.
-    let o = tkstep(&[
-        "export",
-        &plain,
-        "--out",
-        &out_s,
-        "--format",
-        "{{.kind | title}}",
-    ]);
-    assert_code(&o, 1);
-    assert!(
-        stderr(&o).contains("function \"title\" is not supported by tkstep"),
-        "{}",
-        stderr(&o)
-    );
-    let o = tkstep(&[
-        "export",
-        &plain,
-        "--out",
-        &out_s,
-        "--format",
-        "{{nope .kind}}",
-    ]);
-    assert_code(&o, 1);
-    assert!(
-        stderr(&o).contains("function \"nope\" not defined"),
-        "{}",
-        stderr(&o)
-    );
-    // A name leaving the output directory.
-    let o = tkstep(&[
-        "export",
-        &plain,
-        "--out",
-        &out_s,
-        "--format",
-        "../{{.kind}}",
-    ]);
-    assert_code(&o, 1);
-    assert!(
-        stderr(&o).contains("leaves the output directory"),
-        "{}",
-        stderr(&o)
-    );
+    // Functions tkstep does not have, or nobody has; a name leaving the output directory.
+    for (format, message) in [
+        (
+            "{{.kind | title}}",
+            "function \"title\" is not supported by tkstep",
+        ),
+        ("{{nope .kind}}", "function \"nope\" not defined"),
+        ("../{{.kind}}", "leaves the output directory"),
+    ] {
+        let o = tkstep(&["export", &plain, "--out", &out_s, "--format", format]);
+        assert_code(&o, 1);
+        assert!(stderr(&o).contains(message), "{format}: {}", stderr(&o));
+    }
     assert!(!out.exists() && !tmp.path().join("Service.yaml").exists());
     // A non-empty output directory.
     std::fs::create_dir_all(&out).unwrap();
